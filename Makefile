@@ -1,0 +1,45 @@
+# The two commands of the README:
+#   make demo   set up, create the schema, generate synthetic data, serve at http://127.0.0.1:8000/
+#   make test   set up, run the whole suite on SQLite and on MariaDB
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+JOBS    ?= 20000
+DAYS    ?= 14
+HOST    ?= 127.0.0.1:8000
+MARIADB_URL ?= mysql://root@127.0.0.1:3306
+
+.PHONY: demo test setup system-deps data serve test-sqlite test-mariadb lint clean
+
+setup: $(BIN)/.installed
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+data: setup
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py create_panda_schema --replace
+	$(BIN)/python manage.py generate_jobs --jobs $(JOBS) --days $(DAYS) --seed 1
+
+demo: data
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: setup
+	@bash scripts/start-mariadb.sh
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+	PANDA_DB_URL=$(MARIADB_URL)/pandamon_panda PANDAMON_DB_URL=$(MARIADB_URL)/pandamon $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,39 @@
+"""Database URLs → Django DATABASES entries.
+
+dj-database-url does the parsing; this module adds what pandamon needs on top:
+the oracle:// form with a service name, utf8mb4 on MariaDB, and per-run test
+database names so concurrent test runs on one server do not collide.
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SCHEMES = ("sqlite", "mysql", "mariadb", "postgres", "postgresql", "oracle")
+
+
+def database_from_url(url: str, *, test_name: str) -> dict:
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in SCHEMES:
+        raise ImproperlyConfigured(
+            f"unsupported database URL scheme {scheme!r} in {url!r}; use one of {', '.join(SCHEMES)}"
+        )
+    if scheme == "mariadb":
+        url = "mysql" + url[len("mariadb"):]
+    config = dj_database_url.parse(url, conn_max_age=60)
+    engine = config["ENGINE"]
+    if engine.endswith("mysql"):
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].update({"charset": "utf8mb4"})
+        config["TEST"] = {"NAME": test_name, "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
+    elif engine.endswith("postgresql"):
+        config["TEST"] = {"NAME": test_name}
+    elif engine.endswith("sqlite3"):
+        config["CONN_MAX_AGE"] = 0
+        # A file, not :memory:, so live-server tests and subprocesses see the same data.
+        config["TEST"] = {"NAME": f"/tmp/{test_name}.sqlite3"}
+    elif engine.endswith("oracle"):
+        # oracle://user:pass@host:port/service → Django's NAME is the service name.
+        config["TEST"] = {"USER": test_name, "TBLSPACE": test_name}
+    return config

@@ -1,0 +1,39 @@
+"""Site-wide plumbing views: robots.txt, health, error pages."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connections
+from django.http import HttpResponse
+
+from pandamon.responses import error_response, json_response
+
+
+def robots_txt(request):
+    # Job pages are many and dynamic; crawlers have nothing to gain from them.
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def health(request):
+    status = {}
+    for alias in ("default", "panda"):
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            status[alias] = "ok"
+        except DatabaseError as exc:
+            status[alias] = f"unreachable: {exc.__class__.__name__}"
+    ok = all(v == "ok" for v in status.values())
+    return json_response({"status": "ok" if ok else "degraded", "databases": status}, status=200 if ok else 503)
+
+
+def page_not_found(request, exception=None):
+    message = str(exception) if exception and str(exception) and "Resolver404" not in repr(exception) else "page not found"
+    return error_response(request, message or "page not found", status=404)
+
+
+def server_error(request):
+    return error_response(request, "internal error; it has been logged", status=500)
+
+
+def bad_request(request, exception=None):
+    return error_response(request, "bad request", status=400)
