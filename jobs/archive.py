@@ -21,8 +21,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 LAYOUTS = ("partitioned", "split")
 NAMINGS = ("pair", "first")  # jobsArchived_Jan_Feb_2007 / jobsArchived_Dec2007
 
-_PAIR = re.compile(r"^jobsArchived_(%s)_(%s)_(\d{4})$" % ("|".join(MONTHS), "|".join(MONTHS)), re.I)
-_FIRST = re.compile(r"^jobsArchived_(%s)(\d{4})$" % "|".join(MONTHS), re.I)
+_MONTH = "|".join(MONTHS)
+_PAIR = re.compile(rf"^jobsArchived_({_MONTH})_({_MONTH})_(\d{{4}})$", re.I)
+_FIRST = re.compile(rf"^jobsArchived_({_MONTH})(\d{{4}})$", re.I)
 
 
 @dataclass(frozen=True, order=True)

@@ -6,9 +6,9 @@ import datetime as dt
 import decimal
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.core.serializers.json import DjangoJSONEncoder
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -28,7 +28,7 @@ class PandaJSONEncoder(DjangoJSONEncoder):
     def default(self, o):
         if isinstance(o, dt.datetime):
             if o.tzinfo is not None:
-                o = o.astimezone(dt.timezone.utc).replace(tzinfo=None)
+                o = o.astimezone(dt.UTC).replace(tzinfo=None)
             return o.replace(microsecond=0).isoformat()
         if isinstance(o, dt.date):
             return o.isoformat()

@@ -23,11 +23,13 @@ def health(request):
         except DatabaseError as exc:
             status[alias] = f"unreachable: {exc.__class__.__name__}"
     ok = all(v == "ok" for v in status.values())
-    return json_response({"status": "ok" if ok else "degraded", "databases": status}, status=200 if ok else 503)
+    body = {"status": "ok" if ok else "degraded", "databases": status}
+    return json_response(body, status=200 if ok else 503)
 
 
 def page_not_found(request, exception=None):
-    message = str(exception) if exception and str(exception) and "Resolver404" not in repr(exception) else "page not found"
+    # Django's own 404s carry resolver internals; show a plain message for those.
+    message = str(exception) if exception and "Resolver404" not in repr(exception) else ""
     return error_response(request, message or "page not found", status=404)
 
 

@@ -1,0 +1,152 @@
+"""Which of PanDA's job tables a query reads (web contract: Tables; fact sheet §3, §5).
+
+Live tables are small and always read. jobsarchived4 holds ended jobs for about
+PANDA_FASTBUFFER_DAYS; the archive is read only when the window reaches past
+that, or for a lookup by id (no window). Jobs sit in both jobsarchived4 and the
+archive for a while: the archive side of every query drops pandaids present in
+jobsarchived4 (see `dedup_q`), so each job counts once, from the live copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections, models
+from django.db.models import Exists, Min, OuterRef, Q
+
+from jobs.archive import Period, parse_period_table
+from jobs.models import JobBase, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
+from pandamon.routers import PANDA_DB
+from pandamon.schema import panda_table
+from pandamon.window import Window
+
+ENDED_STATES = frozenset({"finished", "failed", "cancelled", "closed"})
+# The states each table can hold (fact sheet §3). active4 briefly holds some
+# failed/closed analysis and event-service jobs before they are archived.
+TABLE_STATES: dict[str, frozenset[str]] = {
+    "jobsdefined4": frozenset({"pending", "defined", "assigned", "waiting"}),
+    "jobswaiting4": frozenset({"waiting", "pending"}),
+    "jobsactive4": frozenset({"activated", "throttled", "sent", "starting", "running", "holding", "merging",
+                              "transferring", "stagein", "stageout", "failed", "closed", "cancelled"}),
+    "jobsarchived4": ENDED_STATES,
+    "jobsarchived": ENDED_STATES | {"unknown"},
+}
+SPLIT_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table a query reads. `name` is what pages show (jobsarchived for every
+    split-layout period table too, with the period table in `table`)."""
+
+    name: str
+    model: type[JobBase]
+    archive: bool = False
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+def select_sources(jobstatus=None, window: Window | None = None, *, now: dt.datetime) -> list[Source]:
+    """Tables to read for a state filter and window, live tables first."""
+    wanted = _wanted_states(jobstatus)
+    sources = [
+        Source("jobsdefined4", Jobsdefined4),
+        Source("jobswaiting4", Jobswaiting4),
+        Source("jobsactive4", Jobsactive4),
+    ]
+    retention = dt.timedelta(days=settings.PANDA_FASTBUFFER_DAYS)
+    # jobsarchived4 keeps about a day beyond its nominal retention before the drop.
+    if window is None or window.end >= now - retention - dt.timedelta(days=1):
+        sources.append(Source("jobsarchived4", Jobsarchived4))
+    if window is None or window.start < now - retention:
+        sources.extend(archive_sources(window))
+    return [s for s in sources if wanted is None or TABLE_STATES[s.name] & wanted]
+
+
+def _wanted_states(jobstatus) -> frozenset[str] | None:
+    """States a jobstatus filter can match, or None when it may match anything."""
+    if jobstatus is None or jobstatus.patterns or jobstatus.negated or jobstatus.negated_patterns:
+        return None
+    if not jobstatus.has_positive:
+        return None
+    return frozenset(jobstatus.values)
+
+
+def archive_sources(window: Window | None) -> list[Source]:
+    if settings.PANDA_ARCHIVE_LAYOUT != "split":
+        return [Source("jobsarchived", Jobsarchived, archive=True)]
+    periods = split_periods()
+    if window is not None:
+        periods = [p for p in periods if p.overlaps(_naive(window.start), _naive(window.end))]
+    return [Source("jobsarchived", split_model(p.table), archive=True) for p in periods]
+
+
+def _naive(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# --- split layout: per-period tables, discovered by introspection ------------
+
+_lock = threading.Lock()
+_split_cache: dict[str, tuple[float, list[Period]]] = {}
+_split_models: dict[str, type[JobBase]] = {}
+
+
+def split_periods(using: str = PANDA_DB) -> list[Period]:
+    """The archive's period tables, newest last; introspected at most every 10 minutes."""
+    with _lock:
+        cached = _split_cache.get(using)
+        if cached and time.monotonic() - cached[0] < SPLIT_CACHE_SECONDS:
+            return cached[1]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+    periods = sorted(p for p in map(parse_period_table, names) if p is not None)
+    with _lock:
+        _split_cache[using] = (time.monotonic(), periods)
+    return periods
+
+
+def forget_split_periods() -> None:
+    with _lock:
+        _split_cache.clear()
+
+
+def split_model(table: str) -> type[JobBase]:
+    """An unmanaged model for one period table, created once per process."""
+    with _lock:
+        model = _split_models.get(table)
+        if model is None:
+            meta = type("Meta", (), {"db_table": panda_table(table, archive=True), "managed": False,
+                                     "app_label": "jobs", "indexes": []})
+            attrs = {
+                "__module__": "jobs.models.split",
+                "Meta": meta,
+                "pk": models.CompositePrimaryKey("pandaid", "modificationtime"),
+                "pandaid": models.BigIntegerField(),
+            }
+            model = type(f"Split_{table}", (JobBase,), attrs)
+            _split_models[table] = model
+        return model
+
+
+# --- fast buffer / archive overlap ---------------------------------------------
+
+
+def dedup_q(using: str = PANDA_DB) -> Q | None:
+    """Condition for archive rows so jobs also in jobsarchived4 are read from there.
+
+    An archive row older than jobsarchived4's oldest row cannot be a copy (copies
+    keep modificationtime), so only the recent slice pays for the anti-join.
+    """
+    oldest = Jobsarchived4.objects.using(using).aggregate(m=Min("modificationtime"))["m"]
+    if oldest is None:
+        return None
+    in_fastbuffer = Exists(Jobsarchived4.objects.using(using).filter(pandaid=OuterRef("pandaid")))
+    return Q(modificationtime__lt=oldest) | ~in_fastbuffer
