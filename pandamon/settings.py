@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "pandamon",
     "jobs",
     "sites",
+    "users",
+    "tasks",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,15 @@
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
 from pandamon import views
 
 urlpatterns = [
     path("robots.txt", views.robots_txt),
     path("health/", views.health),
+    path("", include("jobs.urls")),
+    path("", include("sites.urls")),
+    path("", include("users.urls")),
+    path("", include("tasks.urls")),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "pandamon.views.page_not_found"

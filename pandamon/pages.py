@@ -1,0 +1,160 @@
+"""The one path from a view's data to a response, HTML or JSON (web contract: Conventions).
+
+A page view is a function `(request, params, **url_kwargs) -> dict` decorated
+with @page. The decorator parses the query string with the one parser
+(pandamon.params), calls the view, and renders the same dict either as JSON or
+through the page's template:
+
+- keys starting with "_" are for the template only (tables, chart config);
+- "window" is added from the parsed window;
+- `outputs=a,b` keeps only those top-level keys, `fields=a,b` only those keys of
+  each job in "jobs" / "job";
+- a view whose JSON is a list (the contract's /users/, /sites/, ...) puts it
+  in "_json";
+- an iterator under "jobs" is streamed, so a 100,000-row list is never built
+  as one string;
+- bad input anywhere raises BadRequest → 400 (pandamon.middleware).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from pandamon.errors import BadRequest
+from pandamon.params import WINDOW_PARAMS, Params, parse_params
+from pandamon.responses import dumps, json_response, wants_json
+
+JSON_LIST_KEY = "_json"
+
+
+def page(
+    template: str,
+    *,
+    extra: Mapping[str, Callable[[str, str], object]] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    window_required: bool = True,
+    cache_seconds: int | None = None,
+):
+    """Decorate a page view; see the module docstring."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return json_or_html_error(request, "only GET is supported here", 405)
+            params = parse_params(request.GET, extra=extra, defaults=defaults, window_required=window_required)
+            data = view(request, params, **kwargs)
+            if isinstance(data, HttpResponse | StreamingHttpResponse):
+                return data
+            response = respond(request, params, data, template)
+            seconds = settings.PANDAMON_CACHE_SECONDS if cache_seconds is None else cache_seconds
+            patch_cache_control(response, max_age=seconds, public=True)
+            patch_vary_headers(response, ["Accept"])
+            return response
+
+        wrapper.page_template = template
+        wrapper.page_extra = tuple(extra or ())
+        return wrapper
+
+    return decorator
+
+
+def json_or_html_error(request, message: str, status: int) -> HttpResponse:
+    from pandamon.responses import error_response
+
+    return error_response(request, message, status=status)
+
+
+def respond(request: HttpRequest, params: Params, data: dict, template: str):
+    if params.window is not None:
+        data.setdefault("window", params.window.as_json())
+    if wants_json(request):
+        return json_payload(params, data)
+    context = {k.lstrip("_"): v for k, v in data.items() if k != JSON_LIST_KEY}
+    context.update(frame_context(params))
+    if JSON_LIST_KEY in data:
+        context.setdefault("items", data[JSON_LIST_KEY])
+    return render(request, template, context)
+
+
+def json_payload(params: Params, data: dict):
+    if JSON_LIST_KEY in data:
+        body = data[JSON_LIST_KEY]
+        if params.outputs:
+            raise BadRequest("outputs applies to pages whose JSON is an object; this page returns a list")
+        return json_response(trim_fields(params, body) if isinstance(body, list) else body)
+    body = {k: v for k, v in data.items() if not k.startswith("_")}
+    if params.outputs:
+        unknown = [o for o in params.outputs if o not in body]
+        if unknown:
+            raise BadRequest(f"outputs: unknown key(s) {', '.join(unknown)}; this page has {', '.join(body)}")
+        body = {k: body[k] for k in params.outputs}
+    if params.fields:
+        for key in ("jobs", "job"):
+            if key in body:
+                body[key] = trim_fields(params, body[key])
+    streamed = {k: v for k, v in body.items() if isinstance(v, Iterator)}
+    if streamed:
+        return StreamingHttpResponse(_stream_object(body), content_type="application/json")
+    return json_response(body)
+
+
+def trim_fields(params: Params, rows):
+    if not params.fields:
+        return rows
+    wanted = params.fields
+
+    def trim(row):
+        if not isinstance(row, dict):
+            return row
+        unknown = [f for f in wanted if f not in row]
+        if unknown:
+            raise BadRequest(f"fields: unknown field(s) {', '.join(unknown)}")
+        return {f: row[f] for f in wanted}
+
+    if isinstance(rows, dict):
+        return trim(rows)
+    if isinstance(rows, Iterator):
+        return map(trim, rows)
+    return [trim(r) for r in rows]
+
+
+def _stream_object(body: dict) -> Iterable[str]:
+    yield "{"
+    first = True
+    for key, value in body.items():
+        yield ("" if first else ", ") + dumps(key) + ": "
+        first = False
+        if isinstance(value, Iterator):
+            yield "["
+            for i, item in enumerate(value):
+                yield ("" if i == 0 else ", ") + dumps(item)
+            yield "]"
+        else:
+            yield dumps(value)
+    yield "}"
+
+
+def frame_context(params: Params) -> dict:
+    """What the page header needs: the window and the query without its window
+    parameters, to offer the same page over another window."""
+    rest = {k: v for k, v in params.raw.items() if k not in WINDOW_PARAMS}
+    return {
+        "window": params.window.template() if params.window else None,
+        "query_without_window": urlencode(rest),
+        "hidden_filters": sorted(rest.items()),
+        "params": params,
+    }
+
+
+def link(path: str, **query) -> str:
+    """A URL with query parameters (None values dropped), for count links."""
+    query = {k: v for k, v in query.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(query)}" if query else path
