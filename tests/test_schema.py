@@ -1,0 +1,505 @@
+"""create_panda_schema and jobs.ddl: PanDA's tables as the demo and the tests build them.
+
+DDL commits implicitly on MariaDB, so every test here works in a scratch database
+of its own (a temporary SQLite file, or pandamon_scratch_<random> on MariaDB)
+instead of the shared, generated "panda" test database.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
+
+from jobs.archive import periods_between
+from jobs.ddl import (
+    SchemaExistsError,
+    create_schema,
+    default_span,
+    offline_connection,
+    panda_models,
+    period_model,
+    schema_sql,
+    split_archive_tables,
+)
+from jobs.models import Filestable4, JediTask, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4
+from pandamon.routers import PANDA_DB, ReadOnlyError
+from sites.models import Cloudconfig, Schedconfig
+
+START, END = dt.datetime(2024, 1, 1), dt.datetime(2025, 12, 31)
+MONTHS = [f"p{year}{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
+
+PANDA_TABLES = {
+    "jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "jobsarchived", "filestable4",
+    "jobparamstable", "jobs_statuslog", "pandalog", "jedi_tasks", "schedconfig", "cloudconfig",
+}  # fmt: skip
+JOB_TABLES = ("jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "jobsarchived")
+# Names PanDA's own code and every monitor query use; a rename in a model must fail here.
+KEY_JOB_COLUMNS = {
+    "pandaid", "jobdefinitionid", "jobstatus", "jobsubstatus", "computingsite", "cloud", "vo",
+    "creationtime", "modificationtime", "statechangetime", "starttime", "endtime", "prodsourcelabel",
+    "processingtype", "produsername", "workinggroup", "jeditaskid", "taskid", "reqid", "jobname",
+    "jobsetid", "attemptnr", "currentpriority", "transexitcode", "piloterrorcode", "piloterrordiag",
+    "exeerrorcode", "exeerrordiag", "superrorcode", "ddmerrorcode", "brokerageerrorcode",
+    "jobdispatchererrorcode", "taskbuffererrorcode", "taskbuffererrordiag", "nevents", "corecount",
+    "actualcorecount", "maxrss", "specialhandling", "destinationdblock", "batchid", "gshare",
+}  # fmt: skip
+KEY_OTHER_COLUMNS = {
+    "filestable4": {
+        "row_id",
+        "pandaid",
+        "modificationtime",
+        "lfn",
+        "guid",
+        "type",
+        "status",
+        "fsize",
+        "scope",
+    },
+    "jobs_statuslog": {"pandaid", "modificationtime", "jobstatus", "computingsite", "modiftime_extended"},
+    "pandalog": {"bintime", "name", "type", "levelname", "message"},
+    "jedi_tasks": {"jeditaskid", "taskname", "status", "username", "creationdate", "modificationtime"},
+    "schedconfig": {"nickname", "siteid", "cloud", "status", "maxtime", "comment_", "lastmod"},
+    "cloudconfig": {"name", "tier1", "status", "countries", "modtime"},
+}
+
+
+def vendor() -> str:
+    return connections[PANDA_DB].vendor
+
+
+@contextmanager
+def scratch_database(directory: Path) -> Iterator[BaseDatabaseWrapper]:
+    """A fresh empty database on the "panda" backend, registered as its own alias."""
+    alias = f"scratch_{uuid.uuid4().hex[:10]}"
+    config = copy.deepcopy(connections.settings[PANDA_DB])
+    server = None
+    if vendor() == "sqlite":
+        config["NAME"] = str(directory / f"{alias}.sqlite3")
+    elif vendor() == "mysql":
+        config["NAME"] = f"pandamon_{alias}"
+        server = load_backend(config["ENGINE"]).DatabaseWrapper({**config, "NAME": ""}, alias="scratch-server")
+        with server.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE `{config['NAME']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    else:
+        pytest.skip(f"scratch databases are set up for SQLite and MariaDB, not {vendor()}")
+    connections.settings[alias] = config
+    try:
+        yield connections[alias]
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+        if server is not None:
+            with server.cursor() as cursor:
+                cursor.execute(f"DROP DATABASE `{config['NAME']}`")
+            server.close()
+
+
+@pytest.fixture(scope="module")
+def partitioned(django_db_blocker, tmp_path_factory) -> Iterator[BaseDatabaseWrapper]:
+    """One scratch database with the partitioned layout, shared by the read-only checks."""
+    with django_db_blocker.unblock(), scratch_database(tmp_path_factory.mktemp("schema")) as connection:
+        create_schema(connection, layout="partitioned", start=START, end=END)
+        yield connection
+
+
+@pytest.fixture
+def scratch(django_db_blocker, tmp_path) -> Iterator[BaseDatabaseWrapper]:
+    with django_db_blocker.unblock(), scratch_database(tmp_path) as connection:
+        yield connection
+
+
+def columns(connection: BaseDatabaseWrapper, table: str) -> dict[str, bool]:
+    """Introspected column name → nullable."""
+    with connection.cursor() as cursor:
+        return {c.name: bool(c.null_ok) for c in connection.introspection.get_table_description(cursor, table)}
+
+
+def indexes(connection: BaseDatabaseWrapper, table: str) -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {name: c["columns"] for name, c in constraints.items() if c["index"] and not c["primary_key"]}
+
+
+def tables(connection: BaseDatabaseWrapper) -> set[str]:
+    return set(connection.introspection.table_names())
+
+
+def insert(connection: BaseDatabaseWrapper, table: str, **values) -> None:
+    """Plain SQL in PanDA's column names, as PanDA itself writes its rows."""
+    names = ", ".join(values)
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(values.values()))
+
+
+def count(connection: BaseDatabaseWrapper, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+# --- 1. every table, with PanDA's columns, NOT NULLs and indexes -----------------------------
+
+
+def test_creates_every_panda_table_with_the_models_columns(partitioned):
+    assert {model._meta.db_table for model in panda_models()} == PANDA_TABLES
+    assert PANDA_TABLES <= tables(partitioned)
+    for model in panda_models():
+        table = model._meta.db_table
+        fields = model._meta.concrete_fields
+        found = columns(partitioned, table)
+        assert set(found) == {field.column for field in fields}, table
+        not_null = {name for name, nullable in found.items() if not nullable}
+        assert not_null == {field.column for field in fields if not field.null}, table
+        assert indexes(partitioned, table) == {
+            index.name: [model._meta.get_field(name).column for name in index.fields] for index in model._meta.indexes
+        }, table
+
+
+def test_tables_carry_pandas_column_names(partitioned):
+    for table in JOB_TABLES:
+        job = columns(partitioned, table)
+        assert KEY_JOB_COLUMNS <= set(job), KEY_JOB_COLUMNS - set(job)
+        assert len(job) == 127  # the current Oracle job column set (fact sheet §2)
+        assert not job["pandaid"] and not job["modificationtime"] and not job["jobstatus"]
+        assert job["computingsite"] and job["jobname"] and job["endtime"]
+    for table, expected in KEY_OTHER_COLUMNS.items():
+        assert expected <= set(columns(partitioned, table)), table
+
+
+# --- 2. rows written with plain SQL are read through the models -------------------------------
+
+
+def test_plain_sql_rows_read_back_through_the_models_with_defaults(partitioned):
+    alias = partitioned.alias
+    created, modified = "2025-03-01 10:00:00", "2025-03-01 12:30:00"
+    for table, pandaid in (
+        ("jobsdefined4", 101),
+        ("jobsactive4", 102),
+        ("jobsarchived4", 103),
+        ("jobsarchived", 104),
+    ):
+        insert(partitioned, table, pandaid=pandaid, creationtime=created, modificationtime=modified)
+    insert(
+        partitioned, "jobsactive4", pandaid=105, creationtime=created, modificationtime=modified,
+        jobstatus="running", computingsite="BNL_ATLAS_1", piloterrorcode=1099, produsername="alice",
+    )  # fmt: skip
+
+    active = Jobsactive4.objects.using(alias).get(pandaid=102)
+    # Every NOT NULL column left out of the INSERT got PanDA's default.
+    assert (active.jobstatus, active.prodsourcelabel, active.prodserieslabel) == (
+        "activated",
+        "managed",
+        "pandatest",
+    )
+    assert active.jobdefinitionid == active.currentpriority == active.attemptnr == active.nevents == 0
+    assert active.piloterrorcode == active.taskbuffererrorcode == active.cpuconsumptiontime == 0
+    assert active.computingsite is None and active.jobname is None and active.endtime is None
+    assert active.creationtime == utc(2025, 3, 1, 10)
+    assert active.modificationtime == utc(2025, 3, 1, 12, 30)
+    # Each table's own jobstatus default (fact sheet §2).
+    assert Jobsdefined4.objects.using(alias).get(pandaid=101).jobstatus == "defined"
+    assert Jobsarchived4.objects.using(alias).get(pandaid=103).jobstatus == "activated"
+    assert Jobsarchived.objects.using(alias).get(pandaid=104).jobstatus == "unknown"
+
+    running = Jobsactive4.objects.using(alias).get(pandaid=105)
+    assert (running.jobstatus, running.computingsite, running.piloterrorcode) == (
+        "running",
+        "BNL_ATLAS_1",
+        1099,
+    )
+    assert list(Jobsactive4.objects.using(alias).filter(produsername="alice").values_list("pandaid", flat=True)) == [
+        105
+    ]
+
+
+def test_plain_sql_rows_of_the_other_tables_get_their_defaults(partitioned):
+    alias = partitioned.alias
+    insert(
+        partitioned,
+        "filestable4",
+        row_id=1,
+        pandaid=102,
+        modificationtime="2025-03-01 12:00:00",
+        lfn="a.root",
+    )
+    insert(partitioned, "schedconfig", nickname="BNL_ATLAS_1-condor", siteid="BNL_ATLAS_1", lastmod="2025-03-01")
+    insert(partitioned, "cloudconfig", name="US", modtime="2025-03-01 00:00:00")
+    insert(
+        partitioned, "jedi_tasks", jeditaskid=7, status="running", username="alice",
+        creationdate="2025-03-01 00:00:00", modificationtime="2025-03-01 00:00:00",
+    )  # fmt: skip
+
+    assert Filestable4.objects.using(alias).get(row_id=1).fsize == 0
+    queue = Schedconfig.objects.using(alias).get(nickname="BNL_ATLAS_1-condor")
+    assert (queue.status, queue.maxtime, queue.siteid) == ("offline", 0, "BNL_ATLAS_1")
+    cloud = Cloudconfig.objects.using(alias).get(name="US")
+    assert (cloud.tier1, cloud.weight, cloud.countries) == ("", 0, "")
+    assert JediTask.objects.using(alias).get(jeditaskid=7).username == "alice"
+
+
+def test_not_null_columns_without_default_are_enforced(partitioned):
+    with pytest.raises(DatabaseError):
+        insert(partitioned, "jobsactive4", pandaid=190, creationtime="2025-03-01 10:00:00")  # no modificationtime
+    assert not Jobsactive4.objects.using(partitioned.alias).filter(pandaid=190).exists()
+
+
+# --- 3. the archive loads rows of any date; MariaDB partitions it by month -------------------
+
+
+def test_archive_loads_rows_of_any_date(partitioned):
+    dates = {301: "1999-05-01 00:00:00", 302: "2024-06-15 08:00:00", 303: "2999-01-01 00:00:00"}
+    for pandaid, modified in dates.items():
+        insert(partitioned, "jobsarchived", pandaid=pandaid, creationtime=modified, modificationtime=modified)
+    loaded = Jobsarchived.objects.using(partitioned.alias).filter(pandaid__in=dates)
+    assert {job.pandaid: job.modificationtime.year for job in loaded} == {301: 1999, 302: 2024, 303: 2999}
+
+
+def partition_rows(connection: BaseDatabaseWrapper, partition: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pandaid FROM jobsarchived PARTITION ({partition}) WHERE pandaid BETWEEN 300 AND 399")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.skipif(vendor() != "mysql", reason="MariaDB partitioning; the MariaDB run covers it")
+def test_mariadb_partitions_the_archive_by_month(partitioned):
+    with partitioned.cursor() as cursor:
+        cursor.execute(
+            "SELECT partition_name, partition_method, partition_expression, partition_description"
+            " FROM information_schema.partitions WHERE table_schema = %s AND table_name = 'jobsarchived'"
+            " ORDER BY partition_ordinal_position",
+            [partitioned.settings_dict["NAME"]],
+        )
+        rows = cursor.fetchall()
+    assert [row[0] for row in rows] == [*MONTHS, "pmax"]
+    assert {row[1] for row in rows} == {"RANGE COLUMNS"}
+    assert {row[2] for row in rows} == {"`modificationtime`"}
+    descriptions = dict((row[0], row[3]) for row in rows)
+    assert descriptions["p202406"] == "'2024-07-01 00:00:00'"
+    assert descriptions["pmax"] == "MAXVALUE"
+
+    # Rows land in their month; older ones in the first partition, newer ones in pmax.
+    for pandaid, modified in {311: "1999-05-01", 312: "2024-06-15 08:00:00", 313: "2999-01-01"}.items():
+        insert(partitioned, "jobsarchived", pandaid=pandaid, creationtime=modified, modificationtime=modified)
+    assert partition_rows(partitioned, "p202401") >= {311}
+    assert partition_rows(partitioned, "p202406") >= {312}
+    assert partition_rows(partitioned, "pmax") >= {313}
+    # The live tables are not partitioned.
+    with partitioned.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.partitions"
+            " WHERE table_schema = %s AND partition_name IS NOT NULL",
+            [partitioned.settings_dict["NAME"]],
+        )
+        assert {row[0] for row in cursor.fetchall()} == {"jobsarchived"}
+
+
+@pytest.mark.skipif(vendor() != "mysql", reason="MariaDB partitioning; the MariaDB run covers it")
+def test_mariadb_prunes_a_bounded_archive_query_to_its_month(partitioned):
+    with partitioned.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN PARTITIONS SELECT pandaid FROM jobsarchived"
+            " WHERE modificationtime >= %s AND modificationtime < %s",
+            ["2024-06-01 00:00:00", "2024-07-01 00:00:00"],
+        )
+        names = [column[0] for column in cursor.description]
+        plan = dict(zip(names, cursor.fetchone(), strict=True))
+    assert plan["partitions"] == "p202406"
+
+
+# --- 4. split layout: one table per two-month period ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("naming", "first", "last"),
+    [
+        ("pair", "jobsArchived_Jan_Feb_2007", "jobsArchived_Nov_Dec_2008"),
+        ("first", "jobsArchived_Dec2006", "jobsArchived_Dec2008"),
+    ],
+)
+def test_split_layout_creates_one_table_per_period(scratch, naming, first, last):
+    start, end = dt.datetime(2007, 1, 1), dt.datetime(2008, 12, 31)
+    create_schema(scratch, layout="split", naming=naming, start=start, end=end)
+
+    expected = periods_between(start, end, naming)
+    found = split_archive_tables(scratch)
+    assert found == expected
+    assert [found[0].table, found[-1].table] == [first, last]
+    assert len(found) == (12 if naming == "pair" else 13)
+    assert "jobsarchived" not in {name.lower() for name in tables(scratch)}
+    assert PANDA_TABLES - {"jobsarchived"} <= tables(scratch)
+
+    archive_columns = columns(scratch, found[0].table)
+    assert archive_columns == {f.column: f.null for f in Jobsarchived._meta.concrete_fields}
+    for period in found:
+        names = indexes(scratch, period.table)
+        assert len(names) == len(Jobsarchived._meta.indexes)
+        assert all(name.startswith(f"{period.table.lower()}_") for name in names), names
+
+    # A row written with plain SQL into a period table reads back through its model.
+    table = found[1].table
+    insert(scratch, table, pandaid=7, creationtime="2007-03-02 00:00:00", modificationtime="2007-03-02 00:00:00")
+    job = period_model(table).objects.using(scratch.alias).get(pandaid=7)
+    assert (job.jobstatus, job.piloterrorcode) == ("unknown", 0)
+
+
+def test_replace_swaps_the_archive_layout(scratch):
+    create_schema(scratch, layout="split", start=START, end=END)
+    assert split_archive_tables(scratch)
+
+    with pytest.raises(SchemaExistsError) as error:
+        create_schema(scratch, layout="partitioned", start=START, end=END)
+    assert "jobsactive4" in error.value.tables
+
+    create_schema(scratch, layout="partitioned", start=START, end=END, replace=True)
+    assert split_archive_tables(scratch) == []
+    assert PANDA_TABLES <= tables(scratch)
+
+
+# --- 5. --sql prints a backend's DDL without connecting -------------------------------------
+
+
+def sql_output(monkeypatch, backend: str, *args: str) -> list[str]:
+    def refuse(self):
+        raise AssertionError(f"--sql connected to {self.alias}")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refuse)
+    out = StringIO()
+    span = ("--from", "2024-01-01", "--to", "2025-12-31")
+    call_command("create_panda_schema", "--sql", backend, *span, *args, stdout=out)
+    return [line for line in out.getvalue().splitlines() if line]
+
+
+def statement(lines: list[str], prefix: str) -> str:
+    (found,) = [line for line in lines if line.startswith(prefix)]
+    return found
+
+
+def test_sql_oracle_partitions_the_archive_by_range(monkeypatch):
+    lines = sql_output(monkeypatch, "oracle")
+    archive = statement(lines, 'CREATE TABLE "JOBSARCHIVED" ')
+    assert 'PARTITION BY RANGE ("MODIFICATIONTIME")' in archive
+    assert """PARTITION "P202406" VALUES LESS THAN (TO_DATE('2024-07-01', 'YYYY-MM-DD'))""" in archive
+    assert archive.count("VALUES LESS THAN (TO_DATE(") == len(MONTHS)
+    assert archive.endswith('PARTITION "PMAX" VALUES LESS THAN (MAXVALUE));')
+    assert 'PRIMARY KEY ("PANDAID", "MODIFICATIONTIME")' in archive
+    assert "PARTITION" not in statement(lines, 'CREATE TABLE "JOBSARCHIVED4" ')
+    assert 'CREATE INDEX "JOBSARCHIVED_MODTIME" ON "JOBSARCHIVED" ("MODIFICATIONTIME") LOCAL;' in lines
+    assert 'CREATE INDEX "JOBSACTIVE4_MODTIME" ON "JOBSACTIVE4" ("MODIFICATIONTIME");' in lines
+    assert {line.split('"')[1].lower() for line in lines if line.startswith("CREATE TABLE")} == PANDA_TABLES
+
+
+def test_sql_mysql_and_postgresql_work_without_a_server(monkeypatch):
+    mysql = sql_output(monkeypatch, "mysql")
+    archive = statement(mysql, "CREATE TABLE `jobsarchived` ")
+    assert "PARTITION BY RANGE COLUMNS(`modificationtime`)" in archive
+    assert "PARTITION `p202406` VALUES LESS THAN ('2024-07-01 00:00:00')" in archive
+    assert archive.endswith("PARTITION `pmax` VALUES LESS THAN (MAXVALUE));")
+    assert "`jobstatus` varchar(15) DEFAULT 'unknown' NOT NULL" in archive
+
+    postgresql = sql_output(monkeypatch, "postgresql")
+    assert statement(postgresql, 'CREATE TABLE "jobsarchived" ').endswith('PARTITION BY RANGE ("modificationtime");')
+    partitions = [line for line in postgresql if " PARTITION OF " in line]
+    assert len(partitions) == len(MONTHS) + 1
+    assert (
+        'CREATE TABLE "jobsarchived_p202406" PARTITION OF "jobsarchived" '
+        "FOR VALUES FROM ('2024-06-01 00:00:00+00') TO ('2024-07-01 00:00:00+00');"
+    ) in partitions
+    assert 'CREATE TABLE "jobsarchived_pdefault" PARTITION OF "jobsarchived" DEFAULT;' in partitions
+
+
+def test_sql_split_layout_names_the_period_tables(monkeypatch):
+    lines = sql_output(monkeypatch, "sqlite", "--archive-layout", "split", "--split-naming", "first")
+    created = [line.split('"')[1] for line in lines if line.startswith("CREATE TABLE")]
+    assert created.count("jobsArchived_Dec2023") == 1 and "jobsArchived_Dec2025" in created
+    assert "jobsarchived" not in created and not any("PARTITION" in line for line in lines)
+    assert 'CREATE INDEX "jobsarchived_dec2023_modtime" ON "jobsArchived_Dec2023" ("modificationtime");' in lines
+
+
+def test_offline_connections_refuse_to_connect():
+    connection = offline_connection("mysql")
+    with pytest.raises(RuntimeError):
+        connection.cursor()
+    assert any("PARTITION BY RANGE COLUMNS" in sql for sql in schema_sql(connection, start=START, end=END))
+
+
+# --- 6. PanDA's tables are read-only through the models -------------------------------------
+
+
+@pytest.fixture
+def panda_is_scratch(partitioned) -> Iterator[BaseDatabaseWrapper]:
+    """Route the "panda" alias to the scratch database, so a write that slipped past the
+    router would land in a table we count."""
+    original = connections[PANDA_DB]
+    connections[PANDA_DB] = partitioned
+    try:
+        yield partitioned
+    finally:
+        connections[PANDA_DB] = original
+
+
+def test_writes_through_panda_models_raise_and_write_nothing(panda_is_scratch):
+    db = panda_is_scratch
+    when = "2025-03-01 00:00:00"
+    insert(db, "jobsactive4", pandaid=401, creationtime=when, modificationtime=when, jobstatus="running")
+    rows = {table: count(db, table) for table in ("jobsactive4", "jobsarchived", "schedconfig")}
+    job = Jobsactive4.objects.get(pandaid=401)  # reads are routed to "panda" and work
+    now = dt.datetime.now(dt.UTC)
+    new = {"creationtime": now, "modificationtime": now}
+
+    writes = {
+        "save": lambda: job.save(),
+        "save new": lambda: Jobsactive4(pandaid=402, **new).save(),
+        "create": lambda: Jobsactive4.objects.create(pandaid=403, **new),
+        "get_or_create": lambda: Jobsactive4.objects.get_or_create(pandaid=404, defaults=new),
+        "update": lambda: Jobsactive4.objects.filter(pandaid=401).update(jobstatus="failed"),
+        "delete instance": lambda: job.delete(),
+        "delete queryset": lambda: Jobsactive4.objects.filter(pandaid=401).delete(),
+        "bulk_create": lambda: Jobsarchived.objects.bulk_create([Jobsarchived(pandaid=405, **new)]),
+        "bulk_update": lambda: Jobsactive4.objects.bulk_update([job], ["jobstatus"]),
+        "site": lambda: Schedconfig.objects.create(nickname="X", lastmod=now),
+    }
+    for name, write in writes.items():
+        with pytest.raises(ReadOnlyError):
+            write()
+            pytest.fail(f"{name} wrote to PanDA's table")
+
+    assert {table: count(db, table) for table in rows} == rows
+    assert Jobsactive4.objects.get(pandaid=401).jobstatus == "running"
+
+
+# --- the command itself ---------------------------------------------------------------------
+
+
+def test_command_creates_refuses_and_replaces(scratch, settings):
+    alias = scratch.alias
+    call_command("create_panda_schema", "--database", alias, "--from", "2024-01-01", "--to", "2024-12-31", verbosity=0)
+    assert PANDA_TABLES <= tables(scratch)
+
+    with pytest.raises(CommandError, match="already exist.*--replace"):
+        call_command("create_panda_schema", "--database", alias, verbosity=0)
+
+    settings.PANDA_ARCHIVE_LAYOUT = "split"  # the default layout comes from settings
+    out = StringIO()
+    call_command("create_panda_schema", "--database", alias, "--replace", "--months", "4", stdout=out)
+    assert "archive split" in out.getvalue()
+    assert "jobsarchived" not in tables(scratch)
+    # 4 months back and a few ahead, in two-month tables named as settings say (pair by default)
+    assert split_archive_tables(scratch) == periods_between(*default_span(4), "pair")
