@@ -1,0 +1,207 @@
+"""Rows hanging off a job or a task: files, parameters, state history, pilot log
+extracts, the JEDI task row (fact sheet §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from jobs.synthetic.jobs import EPOCH, Job, at
+from jobs.synthetic.lifecycle import ENDED
+from jobs.synthetic.tasks import Task
+
+_BEFORE_ACTIVATION = {"pending": "defined", "defined": "defined", "assigned": "pending", "waiting": "pending"}
+
+
+def guid(rng: random.Random) -> str:
+    h = f"{rng.getrandbits(128):032X}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class Counter:
+    def __init__(self, start: int) -> None:
+        self.value = start
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
+def files(rng: random.Random, job: Job, task: Task, row_ids: Counter) -> list[dict]:
+    """Input, output and log files of one job attempt, their status following the job's."""
+    row = job.row
+    state = row["jobstatus"]
+    pandaid = row["pandaid"]
+    modified = row["modificationtime"]
+    tid = task.jeditaskid
+    attempt = row["attemptnr"]
+    index = row["jobname"].rsplit(".", 1)[-1]
+    in_scope, in_ds = task.input_dataset.split(":", 1)
+    out_scope, out_ds = task.output_dataset.split(":", 1)
+    failed_stagein = row.get("piloterrorcode") in (1099, 1151)
+    if state in _BEFORE_ACTIVATION:
+        in_status = _BEFORE_ACTIVATION[state]
+    else:
+        in_status = "failed" if failed_stagein else "ready"
+    if state == "finished":
+        out_status = "ready"
+    elif state == "failed":
+        out_status = "failed"
+    elif state in ("transferring", "merging"):
+        out_status = state
+    else:
+        out_status = "unknown"
+    log_status = "ready" if state in ("finished", "failed") and row["starttime"] else out_status
+    common = {
+        "pandaid": pandaid, "modificationtime": modified, "jeditaskid": tid, "attemptnr": attempt,
+        "dispatchdblock": row["dispatchdblock"], "destinationdblock": row["destinationdblock"],
+        "destinationse": row["destinationse"],
+    }
+    result = []
+    for n in range(job.ninputs):
+        number = (int(index) * 8 + n) % 1_000_000 if index.isdigit() else n
+        result.append({
+            **common, "row_id": row_ids.next(), "guid": guid(rng),
+            "lfn": f"{row['inputfiletype'] or 'DATA'}.{tid:08d}._{number:06d}.pool.root.1",
+            "type": "input", "dataset": in_ds, "scope": in_scope, "status": in_status,
+            "proddblock": task.input_dataset, "fsize": int(rng.lognormvariate(19.6, 0.6)),
+            "checksum": f"ad:{rng.getrandbits(32):08x}", "datasetid": tid * 10 + 1, "fileid": row_ids.value,
+        })
+    for n in range(job.noutputs):
+        result.append({
+            **common, "row_id": row_ids.next(), "guid": guid(rng),
+            "lfn": f"{task.outtype}.{tid:08d}._{index}.{n}.pool.root.{attempt + 1}",
+            "type": "output", "dataset": out_ds, "scope": out_scope, "status": out_status,
+            "fsize": int(rng.lognormvariate(18.4, 0.7)) if out_status == "ready" else 0,
+            "checksum": f"ad:{rng.getrandbits(32):08x}" if out_status == "ready" else None,
+            "datasetid": tid * 10 + 2, "fileid": row_ids.value,
+        })
+    result.append({
+        **common, "row_id": row_ids.next(), "guid": guid(rng),
+        "lfn": f"log.{tid:08d}._{index}.job.log.tgz.{attempt + 1}",
+        "type": "log", "dataset": f"{out_ds.rsplit('.', 1)[0]}.log", "scope": out_scope, "status": log_status,
+        "fsize": rng.randint(200_000, 9_000_000) if log_status == "ready" else 0,
+        "checksum": f"ad:{rng.getrandbits(32):08x}" if log_status == "ready" else None,
+        "datasetid": tid * 10 + 3, "fileid": row_ids.value,
+    })
+    return result
+
+
+def jobparams(rng: random.Random, job: Job, task: Task) -> dict:
+    row = job.row
+    if task.analysis:
+        params = (
+            f"-l panda.0{rng.randint(100, 999)}.{row['creationtime']:%H%M%S}.lib._{row['jobsetid']}.lib.tgz "
+            f"--sourceURL https://aipanda059.cern.ch:25443 -r ./ "
+            f"-j \"\" --useAthenaPackages -p \"python%20run.py%20--events%20{task.events}\" "
+            f"-i \"['{task.input_dataset.split(':')[-1]}']\" -o \"{{'{task.outtype}': "
+            f"'{task.output_dataset.split(':')[-1]}.{row['pandaid']}.root'}}\" "
+            f"--inputGUIDs \"['{guid(rng)}']\" --rootVer 6.32/02 --writeInputToTxt IN:input.txt"
+        )
+    elif task.vo == "atlas":
+        params = (
+            f"--input{row['inputfiletype'] or 'EVNT'}File={task.input_dataset.split(':')[-1]} "
+            f"--output{task.outtype}File={task.outtype}.{task.jeditaskid:08d}._{row['jobname'][-6:]}.pool.root.1 "
+            f"--maxEvents={task.events} --randomSeed={rng.randint(1, 10**6)} "
+            f"--geometryVersion=default:ATLAS-R3S-2021-03-02-00 --conditionsTag default:OFLCOND-MC21-SDR-RUN3-07 "
+            f"--AMITag {task.taskname.rsplit('.', 1)[-1]} --jobNumber={int(row['jobname'][-6:]) + 1} "
+            f"--multithreaded=True --postExec 'all:from IOVDbSvc.CondDB import conddb'"
+        )
+    else:
+        params = (
+            f"{task.transformation} -b /repo/main --qgraph-id {guid(rng).lower()} "
+            f"--qgraph-node-id {rng.getrandbits(64):x} -i {task.input_dataset} -o {task.output_dataset}"
+        )
+    return {"pandaid": row["pandaid"], "modificationtime": row["modificationtime"], "jobparameters": params}
+
+
+def statuslog(job: Job) -> list[dict]:
+    """One row per transition; modiftime_extended carries the sub-second order."""
+    row = job.row
+    node = row["modificationhost"]
+    out = []
+    for i, (state, t) in enumerate(job.path):
+        out.append({
+            "pandaid": row["pandaid"], "modificationtime": at(t), "jobstatus": state,
+            "prodsourcelabel": row["prodsourcelabel"], "cloud": row["cloud"],
+            "computingsite": row["computingsite"],
+            "modificationhost": node if state not in ("pending", "defined", "assigned", "waiting") else None,
+            "modiftime_extended": EPOCH + dt.timedelta(seconds=t, microseconds=i + 1),
+        })
+    return out
+
+
+class PandalogIds:
+    """pandalog has no key in PanDA; the model maps (bintime, pid, line, time) as
+    one, so every record gets its own (pid, time) pair."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+
+    def next(self, when: dt.datetime) -> tuple[int, str]:
+        self.seq += 1
+        pid = 10_000 + self.seq % 90_000
+        return pid, f"{when:%Y-%m-%d %H:%M:%S},{(self.seq // 90_000) % 1000:03d}"
+
+
+def pandalog(rng: random.Random, job: Job, ids: PandalogIds) -> list[dict]:
+    """Server/pilot log records that mention the job, for a subset of jobs."""
+    row = job.row
+    state = row["jobstatus"]
+    if not (state == "failed" or rng.random() < 0.12):
+        return []
+    pandaid = row["pandaid"]
+    node = row["modificationhost"]
+    records = []
+    for state_name, t in job.path:
+        if state_name == "sent":
+            records.append((t, "jobdispatcher", 20, "INFO", "JobDispatcher.py", 612,
+                            f"PandaID={pandaid} getJob : site={row['computingsite']} node={node}"))
+        elif state_name == "running" and rng.random() < 0.5:
+            records.append((t, "pilotLog", 20, "INFO", "pilot.py", 201,
+                            f"PandaID={pandaid} payload started on {node}"))
+        elif state_name in ENDED:
+            level, levelname = (40, "ERROR") if state_name == "failed" else (20, "INFO")
+            diag = row.get("piloterrordiag") or row.get("exeerrordiag") or row.get("ddmerrordiag") or ""
+            kind = "pilotLog" if row["starttime"] else "jobdispatcher"
+            records.append((t, kind, level, levelname, "Adder.py", 345,
+                            f"PandaID={pandaid} status={state_name} {diag}".strip()))
+    out = []
+    for t, kind, level, levelname, filename, line, message in records:
+        when = at(t)
+        pid, time = ids.next(when)
+        out.append({
+            "bintime": when, "name": "panda.mon.prod", "module": kind, "loguser": row["produsername"],
+            "type": kind, "pid": pid, "loglevel": level, "levelname": levelname, "time": time,
+            "filename": filename, "line": line, "message": message[:4000],
+        })
+    return out
+
+
+def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerate: int) -> dict:
+    rows = [j.row for j in jobs]
+    starts = [r["starttime"] for r in rows if r["starttime"]]
+    modified = max(r["modificationtime"] for r in rows)
+    done = status in ("done", "finished", "failed", "aborted")
+    created = at(task.created)
+    return {
+        "jeditaskid": task.jeditaskid, "taskname": task.taskname, "status": status,
+        "username": task.username, "creationdate": created, "modificationtime": modified,
+        "starttime": min(starts) if starts else None,
+        "endtime": max(r["endtime"] or r["modificationtime"] for r in rows) if done else None,
+        "statechangetime": modified if done else created, "reqid": task.reqid,
+        "prodsourcelabel": task.label, "workinggroup": task.workinggroup, "vo": task.vo,
+        "corecount": task.corecount, "tasktype": "anal" if task.analysis else "prod",
+        "processingtype": task.processingtype, "taskpriority": task.priority,
+        "currentpriority": task.priority, "architecture": task.release[2],
+        "transuses": task.release[1], "transhome": task.release[1], "transpath": task.transformation,
+        "cloud": task.queues[0].cloud, "site": ",".join(q.siteid for q in task.queues),
+        "nucleus": None if task.analysis else task.queues[0].siteid, "campaign": task.campaign,
+        "gshare": task.gshare, "workqueue_id": 1 if task.analysis else 9, "progress": progress,
+        "failurerate": failurerate,
+        "errordialog": "some jobs failed; see the job list" if failurerate else None,
+        "eventservice": 0, "superstatus": status, "ramcount": task.queues[0].memory, "ramunit": "MBPerCore",
+        "walltime": int(task.runtime), "walltimeunit": "s",
+        "resource_type": "MCORE" if task.corecount > 1 else "SCORE", "container_name": task.container,
+        "attemptnr": 0,
+    }

@@ -1,0 +1,115 @@
+"""One generator run: plan the tasks, then generate and write them one by one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from jobs import archive
+from jobs.models import Filestable4, JediTask, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
+from jobs.synthetic import config, related
+from jobs.synthetic.jobs import EPOCH, JobFactory, PandaIds, task_status
+from jobs.synthetic.logs import LogWriter, clear
+from jobs.synthetic.tasks import DAY, plan_tasks
+from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
+from sites.models import Cloudconfig, Schedconfig
+
+LIVE_MODELS = {"defined4": Jobsdefined4, "waiting4": Jobswaiting4, "active4": Jobsactive4,
+               "archived4": Jobsarchived4}
+
+
+@dataclass
+class Options:
+    jobs: int
+    days: int
+    seed: int
+    now: dt.datetime  # naive UTC
+    log_root: Path
+    archive_layout: str = "partitioned"
+    fastbuffer_days: int = 3
+    batch: int = 2000
+    log_cap: int = 5000
+
+
+@dataclass
+class Report:
+    rows: Tally = field(default_factory=Tally)  # table -> rows written
+    states: Tally = field(default_factory=Tally)  # jobstatus -> jobs
+    log_folders: int = 0
+    tasks: int = 0
+    emptied: list[str] = field(default_factory=list)
+
+
+def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -> Report:
+    """Fill PanDA's tables on `connection` from scratch. `progress(n)` is called
+    with the number of jobs written after each task."""
+    now = (options.now - EPOCH).total_seconds()
+    rng = random.Random(options.seed)
+    report = Report()
+    report.emptied = empty_tables(connection)
+    clear(options.log_root)
+
+    def writer(model, table=None):
+        return TableWriter(connection, model, options.batch, table)
+
+    writers = {key: writer(model) for key, model in LIVE_MODELS.items()}
+    naming = split_naming(connection) if options.archive_layout == "split" else None
+    period_writers: dict[str, TableWriter] = {}
+    archive_writer = writer(Jobsarchived) if naming is None else None
+    files, params = writer(Filestable4), writer(Jobparamstable)
+    statuslog, pandalog, tasks_out = writer(JobsStatuslog), writer(Pandalog), writer(JediTask)
+
+    now_dt = options.now
+    sites = writer(Schedconfig)
+    sites.add_many(config.schedconfig_rows(now_dt))
+    clouds = writer(Cloudconfig)
+    clouds.add_many(config.cloudconfig_rows(now_dt))
+
+    tasks = plan_tasks(rng, options.jobs, now, options.days)
+    per_minute = max(1000, 10 ** len(str(options.jobs // max(1, options.days * 1440) * 50)))
+    factory = JobFactory(rng, now, options.fastbuffer_days, PandaIds(now - (options.days + 2) * DAY, per_minute))
+    logs = LogWriter(options.log_root, options.seed, now, options.jobs, options.log_cap)
+    row_ids = related.Counter(1_200_000_000)
+    log_ids = related.PandalogIds()
+
+    for task in tasks:
+        jobs = factory.task_jobs(task)
+        status, progress_pct, failurerate = task_status(jobs)
+        tasks_out.add(related.task_row(task, jobs, status, progress_pct, failurerate))
+        for job in jobs:
+            row = job.row
+            report.states[row["jobstatus"]] += 1
+            for table in job.tables:
+                if table != "archive":
+                    writers[table].add(row)
+                elif archive_writer is not None:
+                    archive_writer.add(row)
+                else:
+                    name = archive.period_of(row["modificationtime"], naming).table
+                    if name not in period_writers:
+                        period_writers[name] = writer(ensure_period_table(connection, name))
+                    period_writers[name].add(row)
+            files.add_many(related.files(rng, job, task, row_ids))
+            params.add(related.jobparams(rng, job, task))
+            statuslog.add_many(related.statuslog(job))
+            pandalog.add_many(related.pandalog(rng, job, log_ids))
+            logs.offer(job)
+        if progress is not None:
+            progress(len(jobs))
+
+    every = [*writers.values(), *period_writers.values(), files, params, statuslog, pandalog, tasks_out,
+             sites, clouds]
+    if archive_writer is not None:
+        every.append(archive_writer)
+    for w in every:
+        w.flush()
+        report.rows[w.table] += w.written
+    report.log_folders = logs.written
+    report.tasks = len(tasks)
+    return report
