@@ -12,10 +12,24 @@ window.pandamon = (function () {
     return u.toString();
   }
 
+  // Panels may name the top-level keys they draw (data-outputs="a,b"); when every
+  // panel does, only those keys are asked for, so a page skips what it rendered itself.
+  function panelOutputs() {
+    const wanted = new Set();
+    for (const el of document.querySelectorAll("[data-panel]")) {
+      if (!el.dataset.outputs) return null;
+      el.dataset.outputs.split(",").forEach((k) => wanted.add(k.trim()));
+    }
+    return wanted.size ? Array.from(wanted).join(",") : null;
+  }
+
   let pending = null;
   function pageJson() {
     if (!pending) {
-      pending = fetch(jsonUrl(), { headers: { Accept: "application/json" } }).then((r) => {
+      const url = new URL(jsonUrl());
+      const outputs = panelOutputs();
+      if (outputs) url.searchParams.set("outputs", outputs);
+      pending = fetch(url.toString(), { headers: { Accept: "application/json" } }).then((r) => {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       });
