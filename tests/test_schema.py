@@ -92,8 +92,13 @@ def scratch_database(directory: Path) -> Iterator[BaseDatabaseWrapper]:
         server = load_backend(config["ENGINE"]).DatabaseWrapper({**config, "NAME": ""}, alias="scratch-server")
         with server.cursor() as cursor:
             cursor.execute(f"CREATE DATABASE `{config['NAME']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    elif vendor() == "postgresql":
+        config["NAME"] = f"pandamon_{alias}"
+        server = load_backend(config["ENGINE"]).DatabaseWrapper({**config, "NAME": "postgres"}, alias="scratch-server")
+        with server.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
     else:
-        pytest.skip(f"scratch databases are set up for SQLite and MariaDB, not {vendor()}")
+        pytest.skip(f"scratch databases are set up for SQLite, MariaDB and PostgreSQL, not {vendor()}")
     connections.settings[alias] = config
     try:
         yield connections[alias]
@@ -103,7 +108,7 @@ def scratch_database(directory: Path) -> Iterator[BaseDatabaseWrapper]:
         del connections.settings[alias]
         if server is not None:
             with server.cursor() as cursor:
-                cursor.execute(f"DROP DATABASE `{config['NAME']}`")
+                cursor.execute(f"DROP DATABASE {server.ops.quote_name(config['NAME'])}")
             server.close()
 
 
@@ -142,6 +147,8 @@ def insert(connection: BaseDatabaseWrapper, table: str, **values) -> None:
     names = ", ".join(values)
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
+        # The table name is quoted: split tables are mixed case (jobsArchived_Dec2007), which PostgreSQL folds.
+        table = connection.ops.quote_name(table)
         cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(values.values()))
 
 
@@ -322,6 +329,24 @@ def test_mariadb_prunes_a_bounded_archive_query_to_its_month(partitioned):
         names = [column[0] for column in cursor.description]
         plan = dict(zip(names, cursor.fetchone(), strict=True))
     assert plan["partitions"] == "p202406"
+
+
+@pytest.mark.skipif(vendor() != "postgresql", reason="PostgreSQL partitioning; a PostgreSQL run covers it")
+def test_postgresql_partitions_the_archive_by_month(partitioned):
+    for pandaid, modified in {321: "1999-05-01", 322: "2024-06-15 08:00:00", 323: "2999-01-01"}.items():
+        insert(partitioned, "jobsarchived", pandaid=pandaid, creationtime=modified, modificationtime=modified)
+    with partitioned.cursor() as cursor:
+        cursor.execute(
+            "SELECT child.relname FROM pg_inherits JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
+            " WHERE pg_inherits.inhparent = 'jobsarchived'::regclass ORDER BY child.relname"
+        )
+        assert [row[0] for row in cursor.fetchall()] == [f"jobsarchived_{name}" for name in [*MONTHS, "pdefault"]]
+        cursor.execute("SELECT pandaid, tableoid::regclass::text FROM jobsarchived WHERE pandaid BETWEEN 321 AND 323")
+        assert dict(cursor.fetchall()) == {
+            321: "jobsarchived_pdefault",
+            322: "jobsarchived_p202406",
+            323: "jobsarchived_pdefault",
+        }
 
 
 # --- 4. split layout: one table per two-month period ----------------------------------------
