@@ -53,17 +53,22 @@ def page(
             data = view(request, params, **kwargs)
             if isinstance(data, HttpResponse | StreamingHttpResponse):
                 return data
-            response = respond(request, params, data, template)
-            seconds = settings.PANDAMON_CACHE_SECONDS if cache_seconds is None else cache_seconds
-            patch_cache_control(response, max_age=seconds, public=True)
-            patch_vary_headers(response, ["Accept"])
-            return response
+            return cache_headers(respond(request, params, data, template), cache_seconds)
 
         wrapper.page_template = template
         wrapper.page_extra = tuple(extra or ())
         return wrapper
 
     return decorator
+
+
+def cache_headers(response, seconds: int | None = None):
+    """Every page's caching headers: shared caches may keep an answer `seconds`
+    (default PANDAMON_CACHE_SECONDS); it differs by Accept (JSON or HTML)."""
+    seconds = settings.PANDAMON_CACHE_SECONDS if seconds is None else seconds
+    patch_cache_control(response, max_age=seconds, public=True)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def json_or_html_error(request, message: str, status: int) -> HttpResponse:

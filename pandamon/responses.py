@@ -11,8 +11,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
+def json_only(view):
+    """Mark a view that answers only JSON (the /api/ endpoints, /health/): its
+    errors are JSON too, whatever the Accept header. The OpenAPI description
+    (api.openapi) lists marked views and @page views as its JSON endpoints."""
+    view.json_only = True
+    return view
+
+
 def wants_json(request: HttpRequest) -> bool:
-    """JSON when the query string has `json` (any value) or Accept prefers it."""
+    """JSON when the view is json_only, the query string has `json` (any value)
+    or Accept prefers it."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and getattr(match.func, "json_only", False):
+        return True
     if any(key.lower() == "json" for key in request.GET):
         return True
     accept = request.headers.get("Accept", "")

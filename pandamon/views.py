@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
 
-from pandamon.responses import error_response, json_response
+from pandamon.responses import error_response, json_only, json_response
 
 
 def robots_txt(request):
@@ -13,6 +13,7 @@ def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
 
 
+@json_only
 def health(request):
     status = {}
     for alias in ("default", "panda"):

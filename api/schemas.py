@@ -1,0 +1,166 @@
+"""JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the contract's answers.
+
+Written from shared/reference/web-contract.md: the keys each page promises, with
+their types. Objects stay open (additionalProperties allowed) so a page may add
+keys without breaking scripts; the promised keys are `required`. Shared shapes
+are components, referenced as #/components/schemas/<Name>.
+"""
+
+from __future__ import annotations
+
+from api.status import COARSE_STATES, MAX_PANDAID
+from pandamon.params import MAX_LIST_VALUES
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: dict[str, dict], optional: dict[str, dict] | None = None) -> dict:
+    return {"type": "object", "required": list(required), "properties": {**required, **(optional or {})}}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+NUMBER = {"type": "number"}
+BOOLEAN = {"type": "boolean"}
+TIME = ref("Time")
+COUNTS = ref("StateCounts")
+NAMES_PARAM = {
+    "type": "string",
+    "pattern": r"^[\s,]*[A-Za-z_][A-Za-z0-9_]*(\s*,[\s,]*[A-Za-z_][A-Za-z0-9_]*)*[\s,]*$",
+    "description": "comma-separated key names",
+}
+
+COMPONENTS: dict[str, dict] = {
+    "Error": {**obj({"error": STRING}), "description": "what is wrong and what is accepted"},
+    "Time": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$",
+             "description": "UTC, ISO 8601 without offset, whole seconds"},
+    "Window": {**obj({"from": TIME, "to": TIME}), "description": "the window the answer was computed over"},
+    "StateCounts": {"type": "object", "additionalProperties": INTEGER, "description": "{jobstatus: jobs}"},
+    "Job": {
+        "type": "object",
+        "description": "a job row: its columns (the list's subset, or all on the job page)",
+        "properties": {
+            "pandaid": INTEGER, "jobstatus": STRING, "computingsite": nullable(STRING),
+            "produsername": nullable(STRING), "jeditaskid": nullable(INTEGER), "attemptnr": nullable(INTEGER),
+            "modificationtime": nullable(TIME), "creationtime": nullable(TIME), "starttime": nullable(TIME),
+            "endtime": nullable(TIME), "statechangetime": nullable(TIME), "table": STRING,
+            "errorinfo": STRING, "durationsec": nullable(INTEGER), "waittimesec": nullable(INTEGER),
+        },
+    },
+    "ErrorCount": obj(
+        {"component": STRING, "codeval": {"type": ["integer", "string"]}, "count": INTEGER,
+         "example_pandaid": INTEGER, "diag": nullable(STRING)},
+        {"error": STRING, "codename": nullable(STRING), "desc": nullable(STRING)},
+    ),
+    "SummaryRow": obj({"name": nullable(STRING), "total": INTEGER, "states": COUNTS},
+                      {"vo": nullable(STRING), "cloud": nullable(STRING)}),
+}
+
+DASH = obj({
+    "vos": array(ref("SummaryRow")),
+    "clouds": array(ref("SummaryRow")),
+    "sites": array(ref("SummaryRow")),
+    "statelist": array(STRING),
+    "window": ref("Window"),
+})
+
+JOBS = obj({
+    "selectionsummary": array(obj({"field": STRING, "list": array(obj({"kname": {}, "kvalue": INTEGER}))})),
+    "jobs": array(ref("Job")),
+    "errsByCount": array(ref("ErrorCount")),
+    "window": ref("Window"),
+    "limit": INTEGER,
+    "truncated": BOOLEAN,
+})
+
+JOB = obj({
+    "job": {"allOf": [ref("Job"), {"required": ["pandaid", "jobstatus", "table", "errorinfo"]}]},
+    "files": array({"type": "object"}),
+    "dsfiles": array({"type": "object"}),
+    "statuslog": array({"type": "object"}),
+    "retries": array({"type": "object"}),
+    "logs": array({"type": "object"}),
+})
+
+STATUSLOG = array(obj({
+    "jobstatus": STRING,
+    "modificationtime": TIME,
+    "modificationhost": nullable(STRING),
+    "duration": nullable(INTEGER),
+}))
+
+ERRORS = obj({
+    "jobSummary": {},
+    "errsByCount": array({"allOf": [ref("ErrorCount"), {"required": ["error", "codename", "desc"]}]}),
+    "errsBySite": array({"type": "object"}),
+    "errsByUser": array({"type": "object"}),
+    "errsByTask": array({"type": "object"}),
+    "window": ref("Window"),
+})
+
+USERS = array(obj({
+    "produsername": nullable(STRING), "njobs": INTEGER, "states": COUNTS, "nsites": INTEGER,
+    "latest": nullable(TIME),
+}))
+
+USER = obj({
+    "user": {}, "states": {}, "jobs": array(ref("Job")), "tasks": array({"type": "object"}),
+    "errsByCount": array(ref("ErrorCount")), "window": ref("Window"),
+})
+
+SITES = array(obj({"states": COUNTS}, {"nickname": STRING, "siteid": nullable(STRING), "cloud": nullable(STRING),
+                                        "status": nullable(STRING)}))
+
+SITE = obj({"site": {"type": "object"}, "states": {}, "errsByCount": array(ref("ErrorCount")),
+            "window": ref("Window")})
+
+WNS = array(obj({"wn": nullable(STRING), "states": COUNTS, "nfailed": INTEGER, "nfinished": INTEGER,
+                 "failrate": nullable(NUMBER)}))
+
+TASKS = array({"type": "object"})
+
+TASK = obj({"task": {"type": "object"}, "states": {}, "jobs": array(ref("Job"))})
+
+FILEBROWSER = obj({"files": array(obj({"name": STRING, "size": INTEGER, "url": STRING})),
+                   "error": nullable(STRING)})
+
+HEALTH = obj({"status": {"enum": ["ok", "degraded"]}}, {"databases": {"type": "object"}})
+
+MAXPANDAID = obj({"maxpandaid": nullable(INTEGER)})
+
+STATUS = obj({
+    "jobs": array(obj({
+        "pandaid": INTEGER,
+        "jobstatus": STRING,
+        "state": {"enum": list(COARSE_STATES)},
+        "computingsite": nullable(STRING),
+        "modificationtime": TIME,
+        "errorinfo": STRING,
+    })),
+    "missing": array(INTEGER),
+})
+
+STATUS_BODY = {
+    "type": "object",
+    "required": ["pandaids"],
+    "additionalProperties": False,
+    "properties": {
+        "pandaids": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_LIST_VALUES,
+            "items": {"type": "integer", "minimum": 1, "maximum": MAX_PANDAID},
+        },
+    },
+    "examples": [{"pandaids": [1, 2, 3]}],
+}
