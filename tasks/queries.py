@@ -1,0 +1,258 @@
+"""Tasks: from JEDI's jedi_tasks where PanDA has it, else built from the jobs.
+
+Older and smaller PanDA deployments have no JEDI: their tasks exist only as
+the jobs' jeditaskid (or prodsys taskid). Which case applies is found by
+introspection once and cached; every count comes from the job query layer, so
+the archive and the fast-buffer overlap are handled as on every other page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import Counter
+
+from django.db import connections
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncDay, TruncHour
+
+from jobs.errorcodes import describe
+from jobs.models import JediTask
+from jobs.query import JobQuery
+from jobs.query.filters import filter_q
+from jobs.query.tables import ENDED_STATES
+from pandamon.errors import BadRequest
+from pandamon.params import Params
+from pandamon.routers import PANDA_DB
+
+TASK_COLUMNS = (
+    "jeditaskid", "taskname", "status", "superstatus", "username", "vo", "prodsourcelabel", "tasktype",
+    "processingtype", "workinggroup", "campaign", "gshare", "creationdate", "starttime", "endtime",
+    "modificationtime", "statechangetime", "progress", "failurerate", "taskpriority", "currentpriority",
+    "corecount", "ramcount", "ramunit", "walltime", "walltimeunit", "cloud", "site", "nucleus", "reqid",
+    "parent_tid", "attemptnr", "errordialog", "container_name", "architecture", "transuses", "transpath",
+)
+# Job filters that have a jedi_tasks column of their own.
+TASK_FILTERS = {"jeditaskid": "jeditaskid", "produsername": "username", "vo": "vo", "reqid": "reqid",
+                "prodsourcelabel": "prodsourcelabel", "processingtype": "processingtype",
+                "workinggroup": "workinggroup", "gshare": "gshare", "nucleus": "nucleus"}
+INTROSPECTION_SECONDS = 600
+LIVE_STATES = frozenset({"pending", "defined", "assigned", "waiting", "activated", "throttled", "sent", "starting",
+                         "running", "holding", "merging", "transferring"})
+
+_lock = threading.Lock()
+_jedi_cache: dict[str, tuple[float, bool]] = {}
+
+
+def has_jedi_tasks(using: str = PANDA_DB) -> bool:
+    """Whether PanDA's database has jedi_tasks; introspected at most every 10 minutes."""
+    with _lock:
+        cached = _jedi_cache.get(using)
+        if cached and time.monotonic() - cached[0] < INTROSPECTION_SECONDS:
+            return cached[1]
+    connection = connections[using]
+    table = JediTask._meta.db_table.rsplit(".", 1)[-1].strip('"`').lower()
+    with connection.cursor() as cursor:
+        present = table in {name.lower() for name in connection.introspection.table_names(cursor)}
+    with _lock:
+        _jedi_cache[using] = (time.monotonic(), present)
+    return present
+
+
+def forget_jedi_tasks() -> None:
+    with _lock:
+        _jedi_cache.clear()
+
+
+def derived_status(states: Counter | dict) -> str:
+    """A JEDI-like task status from its jobs' states (tasks without jedi_tasks)."""
+    total = sum(states.values())
+    if not total:
+        return "registered"
+    if any(states.get(s) for s in LIVE_STATES):
+        if all(s in ("pending", "defined", "assigned", "waiting") for s, n in states.items() if n):
+            return "ready"
+        return "running"
+    if states.get("finished", 0) == total:
+        return "done"
+    if states.get("finished"):
+        return "finished"
+    if states.get("cancelled", 0) == total:
+        return "aborted"
+    return "failed"
+
+
+def _states_by_task(ids: list[int], column: str = "jeditaskid", using: str = PANDA_DB) -> dict[int, dict]:
+    """Jobs by state of each task, over every table and all time."""
+    if not ids:
+        return {}
+    counts = JobQuery(Params(), using=using, extra=Q(**{f"{column}__in": ids})).counts_by(column, "jobstatus")
+    out: dict[int, dict] = {}
+    for (task, state), n in counts.items():
+        out.setdefault(task, {})[state] = n
+    return out
+
+
+# --- the list ------------------------------------------------------------------
+
+
+def task_list(params: Params, limit: int, using: str = PANDA_DB) -> tuple[list[dict], bool]:
+    """Tasks active in the window, latest first, each with its jobs by state;
+    and whether the list was cut at `limit`."""
+    if has_jedi_tasks(using):
+        return _jedi_list(params, limit, using)
+    return _derived_list(params, limit, using)
+
+
+def _jedi_list(params: Params, limit: int, using: str) -> tuple[list[dict], bool]:
+    qs = JediTask.objects.using(using).all()
+    if params.window is not None:
+        qs = qs.filter(modificationtime__gte=params.window.start, modificationtime__lt=params.window.end)
+    for column, f in params.filters.items():
+        if column not in TASK_FILTERS:
+            raise_unfilterable(column)
+        qs = qs.filter(filter_q(dataclasses.replace(f, column=TASK_FILTERS[column])))
+    if "status" in params.extra:
+        qs = qs.filter(status__in=params.extra["status"])
+    rows = list(qs.order_by("-modificationtime", "-jeditaskid").values(*TASK_COLUMNS)[: limit + 1])
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    states = _states_by_task([r["jeditaskid"] for r in rows], using=using)
+    for row in rows:
+        row["states"] = states.get(row["jeditaskid"], {})
+        row["njobs"] = sum(row["states"].values())
+    return rows, truncated
+
+
+def raise_unfilterable(column: str):
+    raise BadRequest(f"the task list filters on {', '.join(sorted(TASK_FILTERS))} and status, not {column}")
+
+
+def _derived_list(params: Params, limit: int, using: str) -> tuple[list[dict], bool]:
+    """Tasks as the jobs of the window know them: one grouped query per table."""
+    query = JobQuery(params, using=using, extra=Q(jeditaskid__isnull=False))
+    tasks: dict[int, dict] = {}
+    for _, qs in query.querysets():
+        rows = qs.values("jeditaskid").annotate(
+            _n=Count("*"), _created=Min("creationtime"), _modified=Max("modificationtime"),
+            _user=Max("produsername"), _vo=Max("vo"), _label=Max("prodsourcelabel"),
+            _type=Max("processingtype"), _name=Min("jobname"),
+        ).order_by()
+        for row in rows:
+            task = tasks.setdefault(row["jeditaskid"], {
+                "jeditaskid": row["jeditaskid"], "taskname": _taskname(row["_name"]), "username": row["_user"],
+                "vo": row["_vo"], "prodsourcelabel": row["_label"], "processingtype": row["_type"],
+                "creationdate": row["_created"], "modificationtime": row["_modified"],
+            })
+            task["creationdate"] = min(task["creationdate"], row["_created"])
+            task["modificationtime"] = max(task["modificationtime"], row["_modified"])
+    ordered = sorted(tasks.values(), key=lambda t: (t["modificationtime"], t["jeditaskid"]), reverse=True)
+    states = _states_by_task([t["jeditaskid"] for t in ordered[: limit * 4]], using=using)
+    out = []
+    for task in ordered:
+        task["states"] = states.get(task["jeditaskid"], {})
+        task["njobs"] = sum(task["states"].values())
+        task["status"] = derived_status(task["states"])
+        _progress(task)
+        # A derived status is known only now, so the status filter applies here.
+        if "status" in params.extra and task["status"] not in params.extra["status"]:
+            continue
+        out.append(task)
+        if len(out) > limit:
+            break
+    return out[:limit], len(out) > limit
+
+
+def _taskname(jobname: str | None) -> str | None:
+    """Production job names are "<taskname>.<number>": the task's name without it."""
+    if not jobname:
+        return None
+    head, _, tail = jobname.rpartition(".")
+    return head if head and tail.isdigit() else jobname
+
+
+def _progress(task: dict) -> None:
+    states = task["states"]
+    total = sum(states.values())
+    ended = sum(n for s, n in states.items() if s in ENDED_STATES)
+    failed = states.get("failed", 0)
+    task["progress"] = int(100 * ended / total) if total else 0
+    task["failurerate"] = int(100 * failed / ended) if ended else 0
+
+
+# --- one task --------------------------------------------------------------------
+
+
+def task_query(taskid: int, params: Params, using: str = PANDA_DB) -> tuple[JobQuery, str]:
+    """The jobs of a task: by jeditaskid, or by the old prodsys taskid when no
+    job has that jeditaskid."""
+    query = JobQuery(params, using=using, extra=Q(jeditaskid=taskid))
+    if query.count() or (has_jedi_tasks(using) and JediTask.objects.using(using).filter(jeditaskid=taskid).exists()):
+        return query, "jeditaskid"
+    return JobQuery(params, using=using, extra=Q(taskid=taskid)), "taskid"
+
+
+def task_row(taskid: int, states: dict, column: str, using: str = PANDA_DB) -> dict | None:
+    """jedi_tasks' row, or one built from the jobs; None if neither knows the task."""
+    if column == "jeditaskid" and has_jedi_tasks(using):
+        row = JediTask.objects.using(using).filter(jeditaskid=taskid).values(*TASK_COLUMNS).first()
+        if row is not None:
+            row["source"] = "jedi_tasks"
+            return row
+    if not states:
+        return None
+    query = JobQuery(Params(), using=using, extra=Q(**{column: taskid}))
+    agg: dict = {}
+    for _, qs in query.querysets():
+        found = qs.aggregate(created=Min("creationtime"), modified=Max("modificationtime"),
+                             user=Max("produsername"), vo=Max("vo"), label=Max("prodsourcelabel"),
+                             ptype=Max("processingtype"), name=Min("jobname"))
+        for key, value in found.items():
+            if value is None:
+                continue
+            if key == "created":
+                agg[key] = min(agg.get(key, value), value)
+            elif key == "modified":
+                agg[key] = max(agg.get(key, value), value)
+            else:
+                agg.setdefault(key, value)
+    row = {"jeditaskid": taskid if column == "jeditaskid" else None, "taskid": taskid if column == "taskid" else None,
+           "taskname": _taskname(agg.get("name")), "status": derived_status(states), "username": agg.get("user"),
+           "vo": agg.get("vo"), "prodsourcelabel": agg.get("label"), "processingtype": agg.get("ptype"),
+           "creationdate": agg.get("created"), "modificationtime": agg.get("modified"), "states": states,
+           "source": "jobs"}
+    _progress(row)
+    return row
+
+
+def error_summary(query: JobQuery) -> list[dict]:
+    """The task's errors as the contract's errsByCount items."""
+    out = []
+    for e in query.error_counts():
+        name, description = describe(e["component"], e["codeval"])
+        out.append({"error": f"{e['component']}:{e['codeval']}", "component": e["component"],
+                    "codeval": e["codeval"], "codename": name, "desc": description, "diag": e["diag"],
+                    "count": e["count"], "example_pandaid": e["example_pandaid"]})
+    return out
+
+
+def progress_over_time(query: JobQuery, task: dict) -> list[dict]:
+    """Jobs ending per hour (per day for tasks longer than two weeks), by final
+    state, with the running total of ended jobs."""
+    span = None
+    if task.get("creationdate") and task.get("modificationtime"):
+        span = task["modificationtime"] - task["creationdate"]
+    bucket = TruncDay if span is not None and span.days > 14 else TruncHour
+    counts = query.counts_by("jobstatus", t=bucket("modificationtime"),
+                             extra=Q(jobstatus__in=sorted(ENDED_STATES)))
+    by_time: dict = {}
+    for (state, t), n in counts.items():
+        by_time.setdefault(t, Counter())[state] += n
+    out, total = [], 0
+    for t in sorted(by_time):
+        row = {"time": t, **{s: by_time[t].get(s, 0) for s in sorted(ENDED_STATES)}}
+        total += sum(by_time[t].values())
+        row["ended_total"] = total
+        out.append(row)
+    return out
