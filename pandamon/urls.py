@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from pandamon import views
+from pandamon import search, views
 
 urlpatterns = [
     path("robots.txt", views.robots_txt),
     path("health/", views.health),
+    path("search/", search.search),
     path("", include("jobs.urls")),
     path("", include("sites.urls")),
     path("", include("users.urls")),

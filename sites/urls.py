@@ -1,6 +1,11 @@
 """URL routes of sites."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sites import views
 
 urlpatterns = [
+    path("sites/", views.sites, name="sites"),
+    path("site/<str:name>/", views.site, name="site"),
+    path("wns/<str:site>/", views.worker_nodes, name="wns"),
 ]

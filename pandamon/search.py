@@ -1,0 +1,104 @@
+"""The search box: /search/?q= sends a pandaid, task id, queue, jobname or user
+to its page.
+
+What the text can be is tried from the cheapest, most specific lookup on:
+digits are a pandaid (every job table, by primary key) or else a jeditaskid
+(jedi_tasks); other text is a queue (schedconfig, small), a jobname (indexed in
+every job table) or a user (jedi_tasks, then the fast buffer; case-insensitive).
+At most a dozen indexed queries, whatever the data. HTML redirects to the match;
+JSON answers {q, kind, url}, kind and url null when nothing matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponseRedirect
+
+from jobs.models import JediTask
+from jobs.query import JobQuery
+from pandamon import window as windows
+from pandamon.errors import BadRequest
+from pandamon.pages import page
+from pandamon.params import Params
+from pandamon.responses import wants_json
+from pandamon.routers import PANDA_DB
+from sites.models import Schedconfig
+from users.activity import user_path
+
+MAX_QUERY_LENGTH = 256  # the longest column searched (jobname)
+MAX_ID_DIGITS = 18  # fits a signed 64-bit integer
+
+
+def _text(name: str, value: str) -> str:
+    if len(value) > MAX_QUERY_LENGTH:
+        raise BadRequest(f"{name}: at most {MAX_QUERY_LENGTH} characters")
+    return value
+
+
+@page("search.html", extra={"q": _text}, window_required=False)
+def search(request: HttpRequest, params: Params):
+    if "q" not in params.extra:
+        raise BadRequest("q is required: a pandaid, task id, jobname, user or queue")
+    text = params.extra["q"]
+    kind, url = resolve(text, params)
+    if url is not None and not wants_json(request):
+        return HttpResponseRedirect(url)
+    return {"q": text, "kind": kind, "url": url}
+
+
+def resolve(text: str, params: Params) -> tuple[str | None, str | None]:
+    """(kind, url) of what `text` names, or (None, None)."""
+    every_table = replace(params, filters={}, jobtype=None, window=None)
+    if text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS:
+        number = int(text)
+        if _any_job(JobQuery(every_table), Q(pandaid=number)):
+            return "job", f"/job/{number}/"
+        if JediTask.objects.using(PANDA_DB).filter(jeditaskid=number).exists():
+            return "task", f"/task/{number}/"
+        return None, None
+    queue = _queue(text)
+    if queue is not None:
+        return "site", f"/site/{quote(queue, safe='')}/"
+    if _any_job(JobQuery(every_table), Q(jobname=text)):
+        return "jobname", "/job/?" + urlencode({"jobname": text})
+    user = _user(text, params)
+    if user is not None:
+        return "user", user_path(user)
+    return None, None
+
+
+def _any_job(query: JobQuery, where: Q) -> bool:
+    return any(qs.exists() for _, qs in query.querysets(where))
+
+
+def _queue(text: str) -> str | None:
+    """The nickname of a queue named `text` (nickname or siteid, any case)."""
+    found = (
+        Schedconfig.objects.using(PANDA_DB)
+        .filter(Q(nickname__iexact=text) | Q(siteid__iexact=text))
+        .order_by("nickname")
+        .values_list("nickname", "siteid")
+    )
+    found = list(found)
+    exact = [nickname for nickname, siteid in found if text in (nickname, siteid)]
+    return (exact or [nickname for nickname, _ in found] or [None])[0]
+
+
+def _user(text: str, params: Params) -> str | None:
+    """The produsername spelt as PanDA stores it. jedi_tasks first (one table,
+    every JEDI user); then jobs of the fast buffer, for users without tasks."""
+    tasks = JediTask.objects.using(PANDA_DB).filter(username__iexact=text)
+    for username in tasks.values_list("username", flat=True)[:1]:
+        return username
+    end = windows.now()
+    recent = replace(params, filters={}, jobtype=None,
+                     window=windows.Window(end - dt.timedelta(days=settings.PANDA_FASTBUFFER_DAYS), end))
+    for _, qs in JobQuery(recent).querysets(Q(produsername__iexact=text)):
+        for name in qs.values_list("produsername", flat=True)[:1]:
+            return name
+    return None

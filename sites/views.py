@@ -1,0 +1,126 @@
+"""Queue pages: /sites/ (every queue with its jobs by state), /site/<name>/ (one
+queue), /wns/<site>/ (a queue's worker nodes). Thin views: schedconfig through
+sites.queries, jobs through the query layer, one grouped count per table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+from jobs.query import JobQuery
+from jobs.query.errors import errs_by_count
+from jobs.states import ordered
+from pandamon.pages import link, page
+from pandamon.params import Params
+from pandamon.selection import error_links, selection_query, state_cells
+from sites import queries, wns
+from sites.models import QUEUE_STATES
+
+# Queue columns the /sites/ table shows (JSON has them all).
+LIST_COLUMNS = ("siteid", "cloud", "tier", "type", "vo_name", "corecount")
+
+
+@page("sites/sites.html", extra={"status": queries.parse_status})
+def sites(request: HttpRequest, params: Params) -> dict:
+    """Queues chosen by cloud= (schedconfig.cloud), vo= (schedconfig.vo_name) and
+    status=, each with every job at its siteid in the window by jobstatus. Other
+    job filters (jobtype=, prodsourcelabel=, ...) narrow the counted jobs."""
+    chosen = queries.queues(queries.queue_q(params))
+    job_params = queries.without_queue_params(params)
+    siteids = sorted({q["siteid"] for q in chosen if q["siteid"]})
+    counts: Counter = Counter()
+    if siteids:
+        narrowed = any(p in params.raw for p in queries.QUEUE_PARAMS)
+        extra = Q(computingsite__in=siteids) if narrowed else None
+        counts = JobQuery(job_params, extra=extra).counts_by("computingsite", "jobstatus")
+
+    per_site: dict[str, dict[str, int]] = {}
+    for (siteid, jobstatus), n in counts.items():
+        per_site.setdefault(siteid, {})[jobstatus] = n
+    items = [{**q, "states": _in_order(per_site.get(q["siteid"], {}))} for q in chosen]
+
+    statelist = ordered(jobstatus for _, jobstatus in counts)
+    selection = selection_query(job_params)
+    rows = []
+    for item in items:
+        query = {**selection, "computingsite": item["siteid"]}
+        total = sum(item["states"].values())
+        rows.append({
+            "queue": item,
+            "url": link(f"/site/{item['nickname']}/", **selection),
+            "columns": [item[c] for c in LIST_COLUMNS],
+            "cells": state_cells(item["states"], statelist, "/jobs/", query),
+            "total": total,
+            "total_url": link("/jobs/", **query) if total else None,
+        })
+    return {
+        "_json": items,
+        "_rows": rows,
+        "_statelist": statelist,
+        "_columns": LIST_COLUMNS,
+        "_status_counts": sorted(Counter(q["status"] for q in chosen).items()),
+        "_queue_states": QUEUE_STATES,
+    }
+
+
+@page("sites/site.html")
+def site(request: HttpRequest, params: Params, name: str) -> dict:
+    queue = queries.find_queue(name)
+    siteid = queue["siteid"] or queue["nickname"]
+    query = JobQuery(params, extra=Q(computingsite=siteid))
+    states = _in_order(query.counts_by("jobstatus"))
+    errors = errs_by_count(query)
+    selection = {**selection_query(params), "computingsite": siteid}
+    return {
+        "site": queue,
+        "states": states,
+        "errsByCount": errors,
+        "_cells": state_cells(states, states, "/jobs/", selection),
+        "_total": sum(states.values()),
+        "_total_url": link("/jobs/", **selection),
+        "_errors": error_links(errors, selection),
+        "_config": [(column, _shown(value)) for column, value in queue.items()],
+        "_wns_url": link(f"/wns/{queue['nickname']}/", **selection_query(params)),
+    }
+
+
+@page("sites/wns.html")
+def worker_nodes(request: HttpRequest, params: Params, site: str) -> dict:
+    queue = queries.find_queue(site)
+    siteid = queue["siteid"] or queue["nickname"]
+    counts = JobQuery(params).counts_by("modificationhost", "jobstatus", extra=Q(computingsite=siteid))
+    nodes = wns.worker_nodes(counts)
+    for node in nodes:
+        node["states"] = _in_order(node["states"])
+    statelist = ordered(jobstatus for _, jobstatus in counts)
+    selection = {**selection_query(params), "computingsite": siteid}
+    rows = [{
+        "node": node,
+        "suspect": wns.is_suspect(node),
+        "cells": state_cells(node["states"], statelist, "/jobs/", {**selection, "modificationhost": node["wn"]}),
+        "failed_url": link("/jobs/", **{**selection, "modificationhost": node["wn"], "jobstatus": "failed"}),
+    } for node in nodes]
+    return {
+        "_json": nodes,
+        "_rows": rows,
+        "_queue": queue,
+        "_statelist": statelist,
+        "_site_url": link(f"/site/{queue['nickname']}/", **selection_query(params)),
+        "_suspect_failrate": wns.SUSPECT_FAILRATE,
+        "_suspect_min_jobs": wns.SUSPECT_MIN_JOBS,
+    }
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _in_order(states: dict[str, int]) -> dict[str, int]:
+    return {s: states[s] for s in ordered(states)}

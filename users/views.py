@@ -1,0 +1,110 @@
+"""User pages: /users/ (who is active in the window) and /user/<name>/ (one
+user's jobs by state over time, tasks, errors, recent jobs)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.db.models import Q
+from django.db.models.functions import TruncDay, TruncHour
+from django.http import HttpRequest
+
+from jobs.query import JobQuery
+from jobs.query.errors import errs_by_count
+from jobs.query.extremes import latest, max_by
+from jobs.states import ordered
+from pandamon.errors import NotFound
+from pandamon.pages import link, page
+from pandamon.params import NOT_SPECIFIED, Params
+from pandamon.responses import wants_json
+from pandamon.selection import error_links, selection_query, state_cells, window_query
+from users import activity, queries
+
+
+@page("users/users.html")
+def users(request: HttpRequest, params: Params) -> dict:
+    """Users ranked by jobs in the window. JSON: at most `limit` users (default
+    1000); HTML: `display_limit`."""
+    query = JobQuery(params)
+    rows = activity.ranking(
+        query.counts_by("produsername", "jobstatus"),
+        query.counts_by("produsername", "computingsite"),
+        max_by(query, "produsername"),
+    )
+    statelist = ordered(s for row in rows for s in row["states"])
+    selection = selection_query(params)
+    shown = rows[: params.display_limit]
+    table = []
+    for row in shown:
+        name = row["produsername"]
+        jobs_query = {**selection, "produsername": name} if name is not None else None
+        table.append({
+            "user": row,
+            "url": link(activity.user_path(name), **selection) if name is not None else None,
+            "jobs_url": link("/jobs/", **jobs_query) if jobs_query else None,
+            "cells": state_cells(row["states"], statelist, "/jobs/", jobs_query) if jobs_query
+            else state_cells({}, statelist, "/jobs/", {}),
+        })
+    return {
+        "_json": rows[: params.limit],
+        "_rows": table,
+        "_statelist": statelist,
+        "_nusers": len(rows),
+        "_njobs": sum(r["njobs"] for r in rows),
+    }
+
+
+@page("users/user.html")
+def user(request: HttpRequest, params: Params, name: str) -> dict:
+    query = JobQuery(params, extra=Q(produsername=name))
+    by_site = query.counts_by("computingsite", "jobstatus")
+    if not by_site and not queries.has_recent_jobs(params, name):
+        raise NotFound(f"no jobs of user '{name}' in this window nor in the last days of the live tables; "
+                       "the name is compared exactly (try a longer window, e.g. days=30)")
+    states: dict[str, int] = {}
+    for (_, jobstatus), n in by_site.items():
+        states[jobstatus] = states.get(jobstatus, 0) + n
+    states = activity.in_order(states)
+    summary = {
+        "produsername": name,
+        "njobs": sum(states.values()),
+        "states": states,
+        "nsites": len({site for site, _ in by_site}),
+        "latest": latest(query),
+    }
+
+    bucket = activity.bucket_for(params.window.end - params.window.start)
+    trunc = TruncHour if bucket == "hour" else TruncDay
+    timeline = activity.timeline(query.counts_by("jobstatus", time=trunc("modificationtime")), bucket)
+    task_counts = query.counts_by("jeditaskid", "jobstatus")
+    tasks = activity.task_rows(task_counts, queries.task_info(t for t, _ in task_counts))
+    errors = errs_by_count(query)
+    limit = params.limit if wants_json(request) else params.display_limit
+    recent = query.page(limit=limit)
+
+    selection = {**selection_query(params), "produsername": name}
+    return {
+        "user": summary,
+        "states": states,
+        "jobs": recent.rows,
+        "truncated": recent.truncated,
+        "tasks": tasks,
+        "errsByCount": errors,
+        "timeline": timeline,
+        "_cells": state_cells(states, states, "/jobs/", selection),
+        "_jobs_url": link("/jobs/", **selection),
+        "_sites": _site_rows(by_site, selection, window_query(params)),
+        "_task_rows": [{**t, "url": link("/jobs/", **{**selection, "jeditaskid": str(t["jeditaskid"])})
+                    if t["jeditaskid"] else None} for t in tasks[: params.display_limit]],
+        "_errors": error_links(errors, selection),
+    }
+
+
+def _site_rows(by_site, selection: dict[str, str], window: dict[str, str]) -> list[dict]:
+    totals: dict[str, int] = {}
+    for (site, _), n in by_site.items():
+        totals[site] = totals.get(site, 0) + n
+    return [{"computingsite": site, "n": n,
+             "site_url": link(f"/site/{quote(site, safe='')}/", **window) if site is not None else None,
+             "url": link("/jobs/", **{**selection, "computingsite": NOT_SPECIFIED if site is None else site})}
+            for site, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
