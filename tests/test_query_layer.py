@@ -190,14 +190,18 @@ def queries_for(run, query) -> int:
 
 
 def test_query_count_does_not_grow_with_rows():
-    """The same number of statements for 1 hour as for 12 days of jobs."""
-    small = JobQuery(parse_params({"hours": "1", "earlierthan": "80"}))  # one hour, 3 days back
-    large = JobQuery(parse_params({"days": "12"}))
-    assert len(large.sources) == len(small.sources) == 5
+    """The same number of statements for one hour as for 12 days of jobs."""
+    small = {"hours": "1", "earlierthan": "80"}  # one hour, 3 days back: still every table
+    large = {"days": "12"}
     for run in (lambda q: q.counts_by("computingsite", "jobstatus"), lambda q: q.attribute_summary(),
                 lambda q: q.error_counts(), lambda q: q.page(limit=100)):
-        # 1 query per table + the fast-buffer boundary for the archive's de-duplication
-        assert queries_for(run, small) == queries_for(run, large) == 6
+        counts = []
+        for query in (small, large):
+            job_query = JobQuery(parse_params(query))
+            assert len(job_query.sources) == 5
+            counts.append(queries_for(run, job_query))
+        # one statement per table + the fast buffer's oldest row, for the archive's de-duplication
+        assert counts == [6, 6]
 
 
 def test_window_bounds_reach_the_archive_sql():

@@ -500,6 +500,12 @@ def test_writes_through_panda_models_raise_and_write_nothing(panda_is_scratch):
         "bulk_create": lambda: Jobsarchived.objects.bulk_create([Jobsarchived(pandaid=405, **new)]),
         "bulk_update": lambda: Jobsactive4.objects.bulk_update([job], ["jobstatus"]),
         "site": lambda: Schedconfig.objects.create(nickname="X", lastmod=now),
+        # naming the database skips the router: the models' own guard must hold
+        "create using": lambda: Jobsactive4.objects.using(PANDA_DB).create(pandaid=406, **new),
+        "update using": lambda: Jobsactive4.objects.using(PANDA_DB).filter(pandaid=401).update(jobstatus="failed"),
+        "delete using": lambda: Jobsactive4.objects.using(PANDA_DB).all().delete(),
+        "save using": lambda: job.save(using=PANDA_DB),
+        "bulk_create using": lambda: Jobsarchived.objects.using(PANDA_DB).bulk_create([Jobsarchived(**new)]),
     }
     for name, write in writes.items():
         with pytest.raises(ReadOnlyError):

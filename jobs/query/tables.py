@@ -15,13 +15,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import connections
 from django.db.models import Exists, Min, OuterRef, Q
 
-from jobs.archive import Period, parse_period_table
+from jobs.archive import Period
+from jobs.ddl import period_model, split_archive_tables
 from jobs.models import JobBase, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
 from pandamon.routers import PANDA_DB
-from pandamon.schema import panda_table
 from pandamon.window import Window
 
 ENDED_STATES = frozenset({"finished", "failed", "cancelled", "closed"})
@@ -104,10 +104,7 @@ def split_periods(using: str = PANDA_DB) -> list[Period]:
         cached = _split_cache.get(using)
         if cached and time.monotonic() - cached[0] < SPLIT_CACHE_SECONDS:
             return cached[1]
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        names = connection.introspection.table_names(cursor)
-    periods = sorted(p for p in map(parse_period_table, names) if p is not None)
+    periods = split_archive_tables(connections[using])
     with _lock:
         _split_cache[using] = (time.monotonic(), periods)
     return periods
@@ -119,20 +116,11 @@ def forget_split_periods() -> None:
 
 
 def split_model(table: str) -> type[JobBase]:
-    """An unmanaged model for one period table, created once per process."""
+    """The read-only model of one period table, built once per process."""
     with _lock:
         model = _split_models.get(table)
         if model is None:
-            meta = type("Meta", (), {"db_table": panda_table(table, archive=True), "managed": False,
-                                     "app_label": "jobs", "indexes": []})
-            attrs = {
-                "__module__": "jobs.models.split",
-                "Meta": meta,
-                "pk": models.CompositePrimaryKey("pandaid", "modificationtime"),
-                "pandaid": models.BigIntegerField(),
-            }
-            model = type(f"Split_{table}", (JobBase,), attrs)
-            _split_models[table] = model
+            model = _split_models[table] = period_model(table)
         return model
 
 
