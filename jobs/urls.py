@@ -2,9 +2,14 @@
 
 from django.urls import path
 
+from jobs.views import dash, errors, joblist
 from jobs.views import job, logs, statuslog
 
 urlpatterns = [
+    path("", dash.dash, name="home"),
+    path("dash/", dash.dash, name="dash"),
+    path("jobs/", joblist.jobs, name="jobs"),
+    path("errors/", errors.errors, name="errors"),
     path("job/<str:pandaid>/", job.job_page, name="job"),
     path("job/", job.job_page),
     path("job", job.job_page),  # /job?pandaid=N without a redirect: scripts may not follow one

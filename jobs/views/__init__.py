@@ -1,0 +1,1 @@
+"""Job pages: one module per page (dash, joblist, errors, ...), thin views over jobs.query."""
