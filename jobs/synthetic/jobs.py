@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 
 from jobs.synthetic import catalogue as cat
-from jobs.synthetic.lifecycle import ENDED, MINUTE, draw_fate, live, state_at
+from jobs.synthetic.lifecycle import CANONICAL, ENDED, HOUR, MINUTE, draw_fate, live, pinned, state_at
 from jobs.synthetic.tasks import DAY, Task
 
 EPOCH = dt.datetime(1970, 1, 1)
@@ -60,11 +60,28 @@ class Job:
 
 
 class JobFactory:
-    def __init__(self, rng: random.Random, now: float, fastbuffer_days: int, ids: PandaIds) -> None:
+    def __init__(self, rng: random.Random, now: float, fastbuffer_days: int, ids: PandaIds, pins: int = 2) -> None:
         self.rng = rng
         self.now = now
         self.fastbuffer = fastbuffer_days * DAY
         self.ids = ids
+        # How many recent live jobs are pinned to each live state (see lifecycle.pinned).
+        self.pins = dict.fromkeys(CANONICAL, pins)
+
+    def _pin(self, task: Task, created: float, state: str) -> str | None:
+        """A live state still short of its quota that this recent live job can take."""
+        if state not in LIVE_TABLE or self.now - created > 12 * HOUR:
+            return None
+        for wanted, left in self.pins.items():
+            if left <= 0:
+                continue
+            if wanted == "throttled" and not task.analysis:
+                continue
+            if wanted in ("assigned", "waiting", "merging") and task.analysis:
+                continue
+            self.pins[wanted] -= 1
+            return wanted
+        return None
 
     def task_jobs(self, task: Task) -> list[Job]:
         """All jobs of a task: first attempts spread over the task's release
@@ -117,6 +134,9 @@ class JobFactory:
             black_hole=black_hole,
         )
         index_now, state = state_at(life, now)
+        if (wanted := self._pin(task, created, state)) is not None:
+            life = pinned(created, now, wanted)
+            index_now, state = len(life.path) - 1, wanted
         path = life.path[: index_now + 1]
         entered = path[-1][1]
         pandaid = self.ids.next(created)
@@ -135,7 +155,7 @@ class JobFactory:
             if state in HEARTBEAT_STATES:  # the pilot's heartbeat every ~30 min
                 modified = max(entered, now - rng.uniform(0, 30 * MINUTE))
             table = LIVE_TABLE[state]
-            if state == "waiting" and rng.random() < 0.3:
+            if state == "waiting" and (rng.random() < 0.3 or self.pins["waiting"] == 1):
                 table = "waiting4"  # written by an older server that still used jobswaiting4
             tables = (table,)
 

@@ -182,6 +182,28 @@ def _end(path, fate: Fate, t: float, started, ended) -> Life:
     return Life(path, fate, started, ended)
 
 
+# The normal path, in order (throttled sits between two activated).
+CANONICAL = ("pending", "defined", "assigned", "waiting", "activated", "throttled", "sent", "starting",
+             "running", "holding", "merging", "transferring")
+_SKIPPED = {"assigned": ("waiting",), "waiting": ("assigned",), "merging": ("transferring",),
+            "transferring": ("merging",)}
+
+
+def pinned(created: float, now: float, state: str) -> Life:
+    """A live path that is in `state` at `now`, its steps spread since creation.
+
+    Used for a few recent jobs so every live state shows up even in a small
+    run, where the short-lived ones (sent, throttled, merging...) could be
+    missed by chance."""
+    skip = {"assigned", "waiting", "throttled", "merging", "transferring"} - {state}
+    skip.update(_SKIPPED.get(state, ()))
+    states = [s for s in CANONICAL[: CANONICAL.index(state) + 1] if s not in skip]
+    span = now - created
+    path = [(s, created + span * i / len(states)) for i, s in enumerate(states)]
+    started = next((t for s, t in path if s == "running"), None)
+    return Life(path, Fate("finished", "done"), started, None)
+
+
 def state_at(life: Life, now: float) -> tuple[int, str]:
     """Index in the path and state of the job at `now`."""
     index = 0

@@ -82,13 +82,15 @@ class LogWriter:
                 ]
         if big:
             t = job.path[-1][1] - 3600
-            while sum(map(len, lines)) < BIG_LOG_BYTES:
+            size = sum(map(len, lines))
+            while size < BIG_LOG_BYTES:
                 t += 1
                 lines.append(
                     f"{at(t):%Y-%m-%d %H:%M:%S},{rng.randint(0, 999):03d} | DEBUG    | pilot.util.monitoring "
                     f"| memory: rss={rng.randint(900_000, 3_000_000)} kB vmem={rng.randint(2_000_000, 6_000_000)} kB "
                     f"cpu={rng.uniform(0.5, 1.0):.3f} events processed={rng.randint(0, 5000)}"
                 )
+                size += len(lines[-1]) + 1
         errors = [row.get(f"{p}errordiag") for p in ("pilot", "exe", "ddm", "jobdispatcher", "taskbuffer")]
         diag = next((d for d in errors if d), "")
         final = f"{at(job.path[-1][1]):%Y-%m-%d %H:%M:%S},000"

@@ -16,6 +16,7 @@ from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefine
 from jobs.synthetic import config, related
 from jobs.synthetic.jobs import EPOCH, JobFactory, PandaIds, task_status
 from jobs.synthetic.logs import LogWriter, clear
+from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from sites.models import Cloudconfig, Schedconfig
@@ -55,8 +56,10 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     report.emptied = empty_tables(connection)
     clear(options.log_root)
 
+    sender = MySQLSender(connection) if connection.vendor == "mysql" else None
+
     def writer(model, table=None):
-        return TableWriter(connection, model, options.batch, table)
+        return TableWriter(connection, model, options.batch, table, sender)
 
     writers = {key: writer(model) for key, model in LIVE_MODELS.items()}
     naming = split_naming(connection) if options.archive_layout == "split" else None
@@ -73,7 +76,8 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
 
     tasks = plan_tasks(rng, options.jobs, now, options.days)
     per_minute = max(1000, 10 ** len(str(options.jobs // max(1, options.days * 1440) * 50)))
-    factory = JobFactory(rng, now, options.fastbuffer_days, PandaIds(now - (options.days + 2) * DAY, per_minute))
+    ids = PandaIds(now - (options.days + 2) * DAY, per_minute)
+    factory = JobFactory(rng, now, options.fastbuffer_days, ids, pins=max(2, options.jobs // 5000))
     logs = LogWriter(options.log_root, options.seed, now, options.jobs, options.log_cap)
     row_ids = related.Counter(1_200_000_000)
     log_ids = related.PandalogIds()
@@ -110,6 +114,8 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     for w in every:
         w.flush()
         report.rows[w.table] += w.written
+    if sender is not None:
+        sender.close()
     report.log_folders = logs.written
     report.tasks = len(tasks)
     return report

@@ -72,8 +72,8 @@ def plan_tasks(rng: random.Random, n_jobs: int, now: float, days: int) -> list[T
     window = days * DAY
     tasks = []
     for vo, label, size in sizes:
-        if rng.random() < 0.3:
-            age = min(rng.expovariate(1 / (0.8 * DAY)), window)
+        if rng.random() < 0.35:
+            age = min(rng.expovariate(1 / (0.6 * DAY)), window)
         else:
             age = rng.uniform(0, window)
         created = now - age

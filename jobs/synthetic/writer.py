@@ -16,6 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobs import archive, ddl
 from jobs.models import JOB_MODELS, Filestable4, JediTask, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.synthetic.mysql import MySQLSender
 from pandamon.schema import panda_table
 from sites.models import Cloudconfig, Schedconfig
 
@@ -33,23 +34,26 @@ def _default(field: models.Field):
 
 class TableWriter:
     def __init__(self, connection: BaseDatabaseWrapper, model: type[models.Model], batch: int,
-                 db_table: str | None = None) -> None:
+                 db_table: str | None = None, sender: MySQLSender | None = None) -> None:
         self.connection = connection
         self.batch = batch
+        self.sender = sender
         fields = list(model._meta.concrete_fields)
         self.columns = [f.column for f in fields]
         # The generator's dicts are keyed by field name (schedconfig's comment_ column is "comment").
         self.keys = [f.name for f in fields]
         self.defaults = [_default(f) for f in fields]
         adapt = connection.ops.adapt_datetimefield_value
-        self.datetime_slots = [i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]
+        # The MySQL sender writes naive UTC datetimes itself, as the adapter would.
+        self.datetime_slots = [] if sender else [
+            i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)
+        ]
         self.adapt = adapt
         qn = connection.ops.quote_name
         table = db_table or model._meta.db_table
         self.table = table
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(table), ", ".join(qn(c) for c in self.columns), ", ".join(["%s"] * len(self.columns))
-        )
+        self.head = "INSERT INTO {} ({})".format(qn(table), ", ".join(qn(c) for c in self.columns))
+        self.sql = "{} VALUES ({})".format(self.head, ", ".join(["%s"] * len(self.columns)))
         self.pending: list[tuple] = []
         self.written = 0
 
@@ -69,6 +73,11 @@ class TableWriter:
 
     def flush(self) -> None:
         if not self.pending:
+            return
+        if self.sender is not None:
+            self.sender.send(self.head, self.pending)
+            self.written += len(self.pending)
+            self.pending = []
             return
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.executemany(self.sql, self.pending)
