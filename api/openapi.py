@@ -74,7 +74,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/wns/{site}/": Endpoint("Worker nodes of a site with finished/failed counts", s.WNS, not_found=True,
                              example="/wns/AGLT2/"),
     "/tasks/": Endpoint("Tasks and their jobs", s.TASKS, example="/tasks/?days=1"),
-    "/task/{id}/": Endpoint("One task and its jobs", s.TASK, not_found=True, example="/task/1/"),
+    "/task/{taskid}/": Endpoint("One task and its jobs", s.TASK, not_found=True, example="/task/1/"),
     "/filebrowser/": Endpoint("A job's log files", s.FILEBROWSER, not_found=True, example="/filebrowser/?pandaid=1"),
     "/health/": Endpoint("Database reachability: 200 ok, 503 degraded", s.HEALTH, example="/health/"),
     "/api/openapi.json": Endpoint("This description", {"type": "object", "required": ["openapi", "paths"]},

@@ -1,0 +1,1 @@
+"""`pandamon`: the monitor's command-line client, over its JSON API (standard library only)."""

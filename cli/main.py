@@ -1,0 +1,208 @@
+"""`pandamon`: ask the monitor from a terminal or a script.
+
+    pandamon status 4616591000 4616792000          # coarse state, jobstatus, site, errors
+    pandamon status --watch 60 $(cat ids.txt)       # re-poll until every job has ended
+    pandamon jobs jobstatus=failed computingsite='ANALY_*' hours=6
+    pandamon job 4616591000 [--log pilotlog.txt]
+    pandamon user alice | pandamon errors hours=24 | pandamon sites cloud=US
+    pandamon --json ...                             # the monitor's JSON, unchanged
+
+Exit status: 0 fine; 1 the monitor refused the request (HTTP 4xx, e.g. a bad
+filter or an unknown job) or, for `status`, some ids are unknown; 2 the monitor
+failed (HTTP 5xx); 3 the monitor cannot be reached; 64 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from cli import tables
+from cli.client import ApiError, Client, Unreachable
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+EXIT_REFUSED, EXIT_SERVER, EXIT_UNREACHABLE, EXIT_USAGE = 1, 2, 3, 64
+FINAL_STATES = frozenset({"done", "failed", "cancelled"})  # api.status.FINAL_STATES, without importing Django
+
+STATUS_COLUMNS = ("pandaid", "state", "jobstatus", "computingsite", "modificationtime", "errorinfo")
+JOB_COLUMNS = ("pandaid", "jobstatus", "computingsite", "produsername", "jeditaskid", "attemptnr",
+               "modificationtime")
+ERROR_COLUMNS = ("count", "error", "codename", "diag", "example_pandaid")
+SITE_STATES = ("activated", "running", "finished", "failed")
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def filters(items: Sequence[str]) -> dict[str, str]:
+    """key=value words → query parameters (a key given twice is a 400 from the monitor, not here)."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise argparse.ArgumentTypeError(f"filters are key=value (e.g. jobstatus=failed), got '{item}'")
+        out[key] = value
+    return out
+
+
+# --- commands: each prints its answer and returns the exit status ---------------------
+
+
+def cmd_status(client: Client, args) -> int:
+    polls = 0
+    while True:
+        answer = client.post_json("/api/jobs/status/", {"pandaids": args.ids})
+        polls += 1
+        if args.json:
+            emit(json.dumps(answer))
+        else:
+            if args.watch:
+                emit(time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
+            emit(tables.table(answer["jobs"], STATUS_COLUMNS))
+            if answer["missing"]:
+                print("unknown pandaid(s): " + " ".join(map(str, answer["missing"])), file=sys.stderr)
+        ended = all(job["state"] in FINAL_STATES for job in answer["jobs"])
+        if not args.watch or ended or (args.count and polls >= args.count):
+            return EXIT_REFUSED if answer["missing"] else 0
+        time.sleep(args.watch)
+
+
+def cmd_jobs(client: Client, args) -> int:
+    query = {"outputs": "jobs,truncated,window", **args.filters}
+    answer = client.get_json("/jobs/", query)
+    if args.json:
+        return emit(json.dumps(answer))
+    emit(tables.table(answer["jobs"], JOB_COLUMNS))
+    footer = f"{len(answer['jobs'])} jobs, window {answer['window']['from']} → {answer['window']['to']} UTC"
+    if answer.get("truncated"):
+        footer += " (truncated: raise limit= or narrow the filters)"
+    return emit(footer)
+
+
+def cmd_job(client: Client, args) -> int:
+    if args.log:
+        text = client.get_text(f"/job/{args.pandaid}/log/{quote(args.log)}", {"raw": ""})
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+        return 0
+    answer = client.get_json(f"/job/{args.pandaid}/")
+    if args.json:
+        return emit(json.dumps(answer))
+    job = answer["job"]
+    emit(tables.pairs((k, v) for k, v in job.items() if v not in (None, "", 0) or k == "pandaid"))
+    if answer.get("files"):
+        emit("\nfiles:\n" + tables.table(answer["files"], ("type", "lfn", "fsize", "status")))
+    if answer.get("logs"):
+        names = [log.get("name", "") for log in answer["logs"]]
+        emit(f"\nlogs (pandamon job {job['pandaid']} --log NAME): " + ", ".join(names))
+    return 0
+
+
+def cmd_user(client: Client, args) -> int:
+    answer = client.get_json(f"/user/{quote(args.name, safe='')}/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    states = answer.get("states") or {}
+    if isinstance(states, dict):
+        emit(tables.pairs(states.items()))
+    return emit("\n" + tables.table(answer.get("jobs") or [], JOB_COLUMNS))
+
+
+def cmd_errors(client: Client, args) -> int:
+    answer = client.get_json("/errors/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    return emit(tables.table(answer["errsByCount"], ERROR_COLUMNS))
+
+
+def cmd_sites(client: Client, args) -> int:
+    answer = client.get_json("/sites/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    rows = [{**site, **{s: site["states"].get(s, 0) for s in SITE_STATES}} for site in answer]
+    return emit(tables.table(rows, ("nickname", "cloud", "status", *SITE_STATES)))
+
+
+def emit(text: str) -> int:
+    print(text)
+    return 0
+
+
+# --- arguments ----------------------------------------------------------------------
+
+
+def _common_options(parser: argparse.ArgumentParser, url, as_json) -> None:
+    parser.add_argument("--url", default=url, help=f"monitor base URL (default: $PANDAMON_URL or {DEFAULT_URL})")
+    parser.add_argument("--json", action="store_true", default=as_json,
+                        help="print the monitor's JSON instead of a table")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="pandamon", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common_options(parser, os.environ.get("PANDAMON_URL", DEFAULT_URL), False)
+    # The options may also follow the command; there they must not reset what was given before it.
+    common = Parser(add_help=False)
+    _common_options(common, argparse.SUPPRESS, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    status = commands.add_parser("status", parents=[common], help="coarse state of jobs by pandaid")
+    status.add_argument("ids", nargs="+", type=int, metavar="PANDAID")
+    status.add_argument("--watch", type=int, metavar="N", help="re-poll every N seconds until every job has ended")
+    status.add_argument("--count", type=int, metavar="K", help="with --watch: at most K polls")
+    status.set_defaults(run=cmd_status)
+
+    for name, run, text in (("jobs", cmd_jobs, "jobs matching filters, e.g. jobstatus=failed hours=6"),
+                            ("errors", cmd_errors, "error summary, e.g. computingsite=AGLT2 hours=24"),
+                            ("sites", cmd_sites, "queues with job counts, e.g. cloud=US")):
+        command = commands.add_parser(name, parents=[common], help=text)
+        command.add_argument("filters", nargs="*", metavar="KEY=VALUE")
+        command.set_defaults(run=run)
+
+    job = commands.add_parser("job", parents=[common], help="one job's fields, files and logs")
+    job.add_argument("pandaid", type=int)
+    job.add_argument("--log", metavar="NAME", help="print this log file of the job instead")
+    job.set_defaults(run=cmd_job)
+
+    user = commands.add_parser("user", parents=[common], help="one user's job states and jobs")
+    user.add_argument("name")
+    user.add_argument("filters", nargs="*", metavar="KEY=VALUE")
+    user.set_defaults(run=cmd_user)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "status" and ((args.watch is not None and args.watch < 1) or
+                                     (args.count is not None and args.count < 1)):
+        parser.error("--watch and --count take a positive number")
+    try:
+        args.filters = filters(getattr(args, "filters", []))
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
+    client = Client(args.url)
+    try:
+        return args.run(client, args)
+    except ApiError as exc:
+        print(f"pandamon: {exc.message} (HTTP {exc.status})", file=sys.stderr)
+        return EXIT_SERVER if exc.status >= 500 else EXIT_REFUSED
+    except Unreachable as exc:
+        print(f"pandamon: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `pandamon jobs | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
