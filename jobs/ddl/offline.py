@@ -1,4 +1,5 @@
-"""Database wrappers that render DDL for a backend without a server (``--sql``).
+"""Database wrappers that render SQL for a backend without a server (``--sql``, and
+the tests of the SQL the Oracle backend would run).
 
 Django's schema editor asks the connection for the server version (MySQL/MariaDB,
 PostgreSQL) and, on MySQL, for string quoting; these wrappers answer from fixed
@@ -23,6 +24,7 @@ MARIADB_SERVER_DATA = {
     "has_zoneinfo_database": True,
 }
 POSTGRESQL_VERSION = 160000
+ORACLE_VERSION = (19, 0)  # the release PanDA's production databases run
 
 
 class OfflineError(RuntimeError):
@@ -80,6 +82,11 @@ def offline_connection(vendor: str) -> BaseDatabaseWrapper:
         connection.__dict__["mysql_server_data"] = MARIADB_SERVER_DATA
     elif vendor == "postgresql":
         connection.__dict__["pg_version"] = POSTGRESQL_VERSION
+    elif vendor == "oracle":
+        # Django probes the server once to choose its LIKE operators; a current
+        # Oracle takes the standard ones. Needed to compile queries offline.
+        connection.__dict__["operators"] = connection._standard_operators
+        connection.__dict__["oracle_version"] = ORACLE_VERSION
     return connection
 
 
