@@ -128,8 +128,9 @@ def live(rng: random.Random, created: float, fate: Fate, runtime: float, *, anal
     t += rng.expovariate(1 / (3 * MINUTE))
     path.append(("starting", t))
     t += rng.expovariate(1 / (4 * MINUTE))
-    if stop == "starting":
-        return _end(path, fate, t + rng.uniform(60, 20 * MINUTE), t, t + rng.uniform(60, 20 * MINUTE))
+    if stop == "starting":  # stage-in failed (or killed while staging in)
+        stopped = t + rng.uniform(60, 20 * MINUTE)
+        return _end(path, fate, stopped, t, stopped)
     started = t
     path.append(("running", t))
     run = runtime * rng.lognormvariate(0, 0.45)
