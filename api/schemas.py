@@ -134,6 +134,9 @@ TASK = obj({"task": {"type": "object"}, "states": {}, "jobs": array(ref("Job"))}
 FILEBROWSER = obj({"files": array(obj({"name": STRING, "size": INTEGER, "url": STRING})),
                    "error": nullable(STRING)})
 
+SEARCH = obj({"q": STRING, "kind": nullable({"enum": ["job", "task", "site", "jobname", "user"]}),
+              "url": nullable(STRING)})
+
 HEALTH = obj({"status": {"enum": ["ok", "degraded"]}}, {"databases": {"type": "object"}})
 
 MAXPANDAID = obj({"maxpandaid": nullable(INTEGER)})
