@@ -343,7 +343,7 @@ def test_split_layout_writes_the_archive_into_period_tables(scratch, tmp_path):
         "generate_jobs", database=scratch.alias, log_root=str(tmp_path / "logs"), seed=3,
         archive_layout="split", **{**SMALL, "days": 70},
     )  # fmt: skip
-    assert fetch(scratch, f"SELECT COUNT(*) FROM {table(scratch, Jobsarchived)}") == [(0,)]
+    assert fetch(scratch, f"SELECT COUNT(*) FROM {table(scratch, Jobsarchived)}")[0][0] == 0
     filled = 0
     for name in (p.table for p in split_archive_tables(scratch)):
         rows = fetch(scratch, f"SELECT modificationtime FROM {scratch.ops.quote_name(name)}")
