@@ -26,6 +26,7 @@ from django.db.models.functions import TruncDay, TruncHour
 from jobs.query import JobQuery
 from jobs.views.selection import (
     JOB_STATES,
+    check_outputs,
     display,
     filter_chips,
     jobs_link,
@@ -36,12 +37,14 @@ from jobs.views.selection import (
 from pandamon.pages import link, page
 from pandamon.params import Params
 
+JSON_KEYS = ("vos", "clouds", "sites", "statelist", "plot", "window")
 PLOTTED_STATES = ("finished", "failed")
 HOURLY_UP_TO = dt.timedelta(days=14)
 
 
 @page("jobs/dash.html")
 def dash(request, params: Params):
+    check_outputs(params, JSON_KEYS)
     query = JobQuery(params)
     data: dict = {}
     if any(needs(request, params, key, html=True) for key in ("vos", "clouds", "sites", "statelist")):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from jobs.query import JobQuery
 from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count
-from jobs.views.selection import filter_chips, jobs_link, needs, ordered_states
+from jobs.views.selection import check_outputs, filter_chips, jobs_link, needs, ordered_states
 from pandamon.pages import page
 from pandamon.params import Params
 from pandamon.responses import wants_json
@@ -25,6 +25,7 @@ from pandamon.responses import wants_json
 DEFAULTS = {"jobstatus": "failed|holding"}
 BREAKDOWNS = (("errsBySite", "computingsite", "site"), ("errsByUser", "produsername", "user"),
               ("errsByTask", "jeditaskid", "task"))
+JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "window")
 HTML_ROWS = 25  # per breakdown; the JSON has them all
 HTML_ERRORS = 4  # errors shown per breakdown row
 CHART_ERRORS = 15
@@ -32,6 +33,7 @@ CHART_ERRORS = 15
 
 @page("jobs/errors.html", defaults=DEFAULTS)
 def errors(request, params: Params):
+    check_outputs(params, JSON_KEYS)
     query = JobQuery(params)
     data: dict = {}
     if needs(request, params, "jobSummary", html=True):

@@ -26,13 +26,14 @@ from jobs.query import LIST_COLUMNS, JobQuery
 from jobs.query.errors import CODE_COLUMN, errs_by_count
 from jobs.query.sorting import parse_after
 from jobs.tables import JobTable
-from jobs.views.selection import display, filter_chips, needs, selection_query
+from jobs.views.selection import check_outputs, display, filter_chips, needs, selection_query
 from pandamon.errors import BadRequest
 from pandamon.pages import link, page
 from pandamon.params import Params
 from pandamon.responses import wants_json
 
 LIST_KEYS = ("jobs", "limit", "truncated", "next")
+JSON_KEYS = ("selectionsummary", "errsByCount", *LIST_KEYS, "window")
 
 
 def parse_export(name: str, value: str) -> str:
@@ -43,6 +44,7 @@ def parse_export(name: str, value: str) -> str:
 
 @page("jobs/jobs.html", extra={"after": parse_after, "export": parse_export})
 def jobs(request, params: Params):
+    check_outputs(params, JSON_KEYS)
     query = JobQuery(params)
     after = params.extra.get("after")
     if params.extra.get("export"):
@@ -55,8 +57,9 @@ def jobs(request, params: Params):
     if wants_json(request):
         if any(needs(request, params, key, html=False) for key in LIST_KEYS):
             rows = query.page(limit=params.limit, after=after)
+            following = _after_link(request.path, params, rows.next_after)
             data.update(jobs=[_job(r) for r in rows.rows], limit=params.limit, truncated=rows.truncated,
-                        next=_after_link(request.path, params, rows.next_after))
+                        next=following and f"{following}&json")
         return data
 
     rows = query.page(limit=params.display_limit, after=after)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django.http import HttpRequest
 
+from pandamon.errors import BadRequest
 from pandamon.pages import link
 from pandamon.params import NOT_SPECIFIED, WINDOW_PARAMS, Params
 from pandamon.responses import wants_json
@@ -54,6 +55,14 @@ def ordered_states(states) -> list[str]:
     """States in walk order; unknown states (legacy `unknown`, `stagein`) last."""
     known = [s for s in JOB_STATES if s in states]
     return known + sorted(s for s in states if s not in JOB_STATES)
+
+
+def check_outputs(params: Params, keys) -> None:
+    """`outputs` may name only the page's own top-level keys; views compute
+    just those, so a typo must not pass as an empty answer."""
+    unknown = [o for o in params.outputs or () if o not in keys]
+    if unknown:
+        raise BadRequest(f"outputs: unknown key(s) {', '.join(unknown)}; this page has {', '.join(keys)}")
 
 
 def needs(request: HttpRequest, params: Params, key: str, *, html: bool) -> bool:

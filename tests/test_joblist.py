@@ -1,0 +1,226 @@
+"""The job list (`/jobs/`) on the generated session data: summaries equal to
+plain SQL, the contract's JSON, keyset paging with no overlap, the HTML table
+(sortable headers, state colours, job links, errors), the streamed CSV of the
+whole selection, 400s and a query count that does not grow with the rows."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from jobs.query import LIST_COLUMNS, SUMMARY_COLUMNS, JobQuery
+from jobs.query.errors import errs_by_count
+from pandamon.params import parse_params
+from tests import sqlcheck
+
+pytestmark = pytest.mark.django_db(databases=["default", "panda"])
+FMT = "%Y-%m-%dT%H:%M:%S"
+
+
+@pytest.fixture
+def window(generated_at):
+    """Ten days up to just after generation, explicit bounds: every table, archive included."""
+    start, end = generated_at - dt.timedelta(days=10), generated_at + dt.timedelta(minutes=1)
+    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
+
+
+def get_json(client, path, query=None):
+    response = client.get(path, {**(query or {}), "json": ""})
+    assert response["Content-Type"] == "application/json", response.content[:300]
+    return response, response.json()
+
+
+def query_of(href: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+
+
+def sql_counts(column, start, end, extra_where="", extra_params=()):
+    where, params = sqlcheck.window_where(start, end)
+    return sqlcheck.grouped_counts([column], where + extra_where, params + list(extra_params))
+
+
+def test_json_follows_the_contract(client, window):
+    query, _ = window
+    response, body = get_json(client, "/jobs/", {**query, "limit": "25"})
+    assert response.status_code == 200
+    assert set(body) == {"selectionsummary", "errsByCount", "jobs", "limit", "truncated", "next", "window"}
+    assert body["limit"] == 25 and body["truncated"] is True and len(body["jobs"]) == 25
+    assert body["window"] == {"from": query["date_from"], "to": query["date_to"]}
+    assert [a["field"] for a in body["selectionsummary"]] == list(SUMMARY_COLUMNS)
+    for attr in body["selectionsummary"]:
+        for value in attr["list"]:
+            assert set(value) == {"kname", "kvalue"} and isinstance(value["kvalue"], int)
+    for job in body["jobs"]:
+        assert set(LIST_COLUMNS) | {"table"} == set(job)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", job["modificationtime"])
+    for error in body["errsByCount"]:
+        assert set(error) == {"error", "component", "codeval", "codename", "diag", "desc", "count",
+                              "example_pandaid"}
+    assert body["next"].startswith("/jobs/?") and "after=" in body["next"]
+
+
+def test_default_limit_is_1000_rows(client):
+    _, body = get_json(client, "/jobs/", {"days": "10", "outputs": "jobs,limit,truncated"})
+    assert body["limit"] == 1000 and len(body["jobs"]) == 1000 and body["truncated"] is True
+
+
+def test_summary_counts_equal_plain_sql(client, window):
+    query, (start, end) = window
+    _, body = get_json(client, "/jobs/", {**query, "vo": "atlas", "outputs": "selectionsummary"})
+    summary = {a["field"]: {v["kname"]: v["kvalue"] for v in a["list"]} for a in body["selectionsummary"]}
+    for column in ("jobstatus", "computingsite", "produsername", "attemptnr"):
+        expected = sql_counts(column, start, end, " AND vo = %s", ["atlas"])
+        assert summary[column] == {("Not specified" if k is None else str(k)): n for k, n in expected.items()}
+
+
+def test_error_summary_equals_the_query_layer_and_plain_sql(client, window):
+    query, (start, end) = window
+    _, body = get_json(client, "/jobs/", {**query, "outputs": "errsByCount"})
+    params = parse_params({**query})
+    assert body["errsByCount"] == errs_by_count(JobQuery(params))
+    top = next(e for e in body["errsByCount"] if e["component"] == "pilot")
+    where, args = sqlcheck.window_where(start, end)
+    assert top["count"] == sqlcheck.total(where + " AND piloterrorcode = %s", args + [top["codeval"]])
+    counts = [e["count"] for e in body["errsByCount"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_list_is_sorted_and_exactly_the_selection(client, window):
+    query, (start, end) = window
+    _, body = get_json(client, "/jobs/", {**query, "computingsite": "GLASGOW", "limit": "100000"})
+    where, args = sqlcheck.window_where(start, end)
+    assert len(body["jobs"]) == sqlcheck.total(where + " AND computingsite = %s", args + ["GLASGOW"])
+    assert body["truncated"] is False and body["next"] is None
+    keys = [(j["modificationtime"], j["pandaid"]) for j in body["jobs"]]
+    assert keys == sorted(keys, reverse=True)
+    assert len({j["pandaid"] for j in body["jobs"]}) == len(keys)
+
+
+@pytest.mark.parametrize("sortby, key", [
+    ("time-descending", lambda j: (j["modificationtime"], j["pandaid"])),
+    ("pandaid-ascending", lambda j: j["pandaid"]),
+    ("create-ascending", lambda j: (j["creationtime"], j["pandaid"])),
+    ("priority-descending", lambda j: (j["currentpriority"], j["pandaid"])),
+    ("attemptnr-descending", lambda j: (j["attemptnr"], j["pandaid"])),
+])
+def test_keyset_page_two_continues_page_one(client, window, sortby, key):
+    query, _ = window
+    base = {**query, "sortby": sortby}
+    _, whole = get_json(client, "/jobs/", {**base, "limit": "120"})
+    _, first = get_json(client, "/jobs/", {**base, "limit": "60"})
+    second = client.get(first["next"]).json()
+    assert "after" in query_of(first["next"]) and "limit" in query_of(first["next"])
+    ids1, ids2 = [j["pandaid"] for j in first["jobs"]], [j["pandaid"] for j in second["jobs"]]
+    assert len(ids1) == len(ids2) == 60 and not set(ids1) & set(ids2)
+    assert ids1 + ids2 == [j["pandaid"] for j in whole["jobs"]]
+    keys = [key(j) for j in first["jobs"] + second["jobs"]]
+    assert keys == sorted(keys, reverse=sortby.endswith("descending"))
+
+
+def test_duration_sort_pages_without_overlap(client, window):
+    query, _ = window
+    base = {**query, "sortby": "duration-descending", "jobstatus": "finished|failed"}
+    _, whole = get_json(client, "/jobs/", {**base, "limit": "80"})
+    _, first = get_json(client, "/jobs/", {**base, "limit": "40"})
+    second = client.get(first["next"]).json()
+    assert [j["pandaid"] for j in first["jobs"] + second["jobs"]] == [j["pandaid"] for j in whole["jobs"]]
+
+
+def test_html_table_pages_by_next_link(client, window):
+    query, _ = window
+    response = client.get("/jobs/", {**query, "display_limit": "30", "vo": "lsst"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    ids = re.findall(r'<a href="/job/(\d+)/"', html)
+    assert len(ids) == 30
+    for state in set(re.findall(r'class="state state-([a-z]+)"', html)):
+        assert state in {"finished", "failed", "running", "activated", "defined", "pending", "assigned", "waiting",
+                         "sent", "starting", "holding", "merging", "transferring", "cancelled", "closed",
+                         "throttled"}
+    nexts = re.findall(r'href="([^"]*after=[^"]+)">next 30', html)
+    assert nexts and "page=" not in html
+    following = query_of(nexts[0])
+    assert following["vo"] == "lsst" and following["date_from"] == query["date_from"]
+    page2 = client.get("/jobs/", following).content.decode()
+    ids2 = re.findall(r'<a href="/job/(\d+)/"', page2)
+    assert ids2 and not set(ids) & set(ids2)
+    _, whole = get_json(client, "/jobs/", {**query, "vo": "lsst", "limit": "60"})
+    assert [int(i) for i in ids + ids2] == [j["pandaid"] for j in whole["jobs"]][:len(ids) + len(ids2)]
+    assert "« first page" in page2
+
+
+def test_html_headers_sort_by_the_contract_keys(client, window):
+    query, _ = window
+    html = client.get("/jobs/", {**query, "sortby": "priority-descending"}).content.decode()
+    sortbys = {query_of(h)["sortby"] for h in re.findall(r'<th [^>]*>\s*<a href="([^"]+)"', html)}
+    # the current column toggles, the others start descending
+    assert sortbys == {"time-descending", "create-descending", "statetime-descending", "priority-ascending",
+                       "duration-descending", "attemptnr-descending", "pandaid-descending"}
+    assert re.search(r'<th class="[^"]*\bdesc\b[^"]*" aria-sort="descending">\s*<a [^>]*>priority</a>', html)
+
+
+def test_html_errors_column_shows_component_code(client, window):
+    query, _ = window
+    html = client.get("/jobs/", {**query, "jobstatus": "failed", "display_limit": "50"}).content.decode()
+    assert re.search(r'<span class="err" title="[^"]*">(pilot|executor|dataservice|jobdispatcher|taskbuffer|'
+                     r'supervisor|brokerage|transform):\d+</span>', html)
+
+
+def test_html_panels_load_after_the_table(client, window):
+    query, _ = window
+    html = client.get("/jobs/", query).content.decode()
+    assert 'data-panel="selectionsummary" data-outputs="selectionsummary,errsByCount"' in html
+    assert 'id="error-columns"' in html
+
+
+def test_csv_is_the_whole_selection_with_a_header(client, window):
+    query, (start, end) = window
+    response = client.get("/jobs/", {**query, "export": "csv"})
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == list(LIST_COLUMNS)
+    where, args = sqlcheck.window_where(start, end)
+    expected = sqlcheck.total(where, args)
+    assert len(rows) - 1 == expected > 2000  # more than one keyset chunk
+    assert len({r[0] for r in rows[1:]}) == expected
+
+
+def test_csv_fields_choose_columns(client, window):
+    query, _ = window
+    response = client.get("/jobs/", {**query, "jobstatus": "failed", "export": "csv",
+                                     "fields": "pandaid,computingsite,piloterrorcode"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["pandaid", "computingsite", "piloterrorcode"] and len(rows) > 10
+    assert all(len(r) == 3 for r in rows)
+
+
+@pytest.mark.parametrize("query", [{"after": "garbage"}, {"export": "xls"}, {"sortby": "size"}, {"jobstaus": "x"},
+                                   {"display_limit": "0"}, {"limit": "100001"}, {"export": "csv", "fields": "nosuch"}])
+def test_bad_parameters_are_400_in_json_and_html(client, query):
+    response, body = get_json(client, "/jobs/", query)
+    assert response.status_code == 400 and body["error"]
+    html = client.get("/jobs/", query)
+    assert html.status_code == 400 and b"Bad request" in html.content
+
+
+def test_query_count_does_not_grow_with_rows(client):
+    """HTML: one keyset-limited SELECT per job table (+ the fast buffer's oldest
+    row for the archive's de-duplication). JSON adds the attribute summary (one
+    UNION of GROUP BYs per table) and the error counts (one GROUP BY per table).
+    The same for one hour as for ten days."""
+    for fmt, most in (({}, 5 + 1), ({"json": ""}, 3 * 5 + 1)):
+        counts = []
+        for window in ({"hours": "1", "earlierthan": "80"}, {"days": "10"}):
+            with CaptureQueriesContext(connections["panda"]) as ctx:
+                assert client.get("/jobs/", {**window, **fmt}).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        assert counts[0] == counts[1] <= most, (fmt, counts)
