@@ -1,0 +1,212 @@
+"""/users/ and /user/<name>/: activity equal to plain SQL over every job table,
+names with spaces and non-ASCII letters end to end, the contract's JSON, 400s
+and 404s, bounded queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from jobs.query import JobQuery
+from jobs.query.errors import errs_by_count
+from pandamon.params import parse_params
+from tests import sqlcheck
+from users.activity import user_path
+
+pytestmark = pytest.mark.django_db(databases=["default", "panda"])
+FMT = "%Y-%m-%dT%H:%M:%S"
+SPACED = "Jane Doe"
+NON_ASCII = "Jérôme Müller"
+
+
+@pytest.fixture
+def window(generated_at):
+    start, end = generated_at - dt.timedelta(days=10, hours=1), generated_at + dt.timedelta(minutes=1)
+    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
+
+
+def sql(columns, start, end, extra_where="", extra_params=()):
+    where, params = sqlcheck.window_where(start, end)
+    return sqlcheck.grouped_counts(columns, where + extra_where, params + list(extra_params))
+
+
+def sql_latest(start, end) -> dict:
+    where, params = sqlcheck.window_where(start, end)
+    union = " UNION ALL ".join(f"SELECT produsername, modificationtime FROM {t} WHERE {where}" for t in sqlcheck.TABLES)
+    with connections["panda"].cursor() as cursor:
+        cursor.execute(f"SELECT produsername, MAX(modificationtime) FROM ({union}) u GROUP BY produsername",
+                       params * len(sqlcheck.TABLES))
+        return {user: latest for user, latest in cursor.fetchall()}
+
+
+def iso(value) -> str:
+    if isinstance(value, str):  # SQLite returns text
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=None, microsecond=0).isoformat()
+
+
+# --- /users/ ----------------------------------------------------------------------------
+
+
+def test_users_json_equals_sql(client, window):
+    query, (start, end) = window
+    response = client.get("/users/", {**query, "json": ""})
+    assert response.status_code == 200
+    users = response.json()
+    states, sites, latest = sql(["produsername", "jobstatus"], start, end), \
+        sql(["produsername", "computingsite"], start, end), sql_latest(start, end)
+    assert {u["produsername"] for u in users} == {user for user, _ in states}
+    for row in users:
+        assert set(row) == {"produsername", "njobs", "states", "nsites", "latest"}
+        name = row["produsername"]
+        want = {state: n for (user, state), n in states.items() if user == name}
+        assert row["states"] == want
+        assert row["njobs"] == sum(want.values())
+        assert row["nsites"] == len({site for user, site in sites if user == name})
+        assert row["latest"] == iso(latest[name])
+    assert [u["njobs"] for u in users] == sorted((u["njobs"] for u in users), reverse=True)
+    assert {SPACED, NON_ASCII} <= {u["produsername"] for u in users}
+
+
+def test_users_filters_narrow_the_activity(client, window):
+    query, (start, end) = window
+    users = client.get("/users/", {**query, "vo": "lsst", "json": ""}).json()
+    states = sql(["produsername", "jobstatus"], start, end, " AND vo = %s", ["lsst"])
+    assert users and {u["produsername"]: u["njobs"] for u in users} == {
+        user: sum(n for (u, _), n in states.items() if u == user) for user, _ in states}
+
+
+def test_users_limit_caps_the_json(client, window):
+    query, _ = window
+    assert len(client.get("/users/", {**query, "limit": "3", "json": ""}).json()) == 3
+
+
+@pytest.mark.parametrize("name", [SPACED, NON_ASCII])
+def test_link_from_users_opens_the_users_page(client, window, name):
+    """End to end: the name's link on /users/ resolves and shows that user's count."""
+    query, (start, end) = window
+    html = client.get("/users/", query).content.decode()
+    hrefs = [unescape(h) for h in re.findall(r'href="(/user/[^"]+)"', html)]
+    href = next(h for h in hrefs if unquote(urlsplit(h).path) == f"/user/{name}/")
+    assert urlsplit(href).path == user_path(name)  # percent-encoded, no raw space or non-ASCII
+    link_query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+    assert link_query == query
+
+    expected = sum(n for (user, _), n in sql(["produsername", "jobstatus"], start, end).items() if user == name)
+    page = client.get(href)
+    assert page.status_code == 200
+    assert f">{expected} jobs</a>" in page.content.decode()
+    body = client.get(href + "&json").json()
+    assert body["user"]["produsername"] == name and body["user"]["njobs"] == expected
+
+
+def test_users_html_counts_link_to_the_job_list(client, window):
+    query, (start, end) = window
+    html = client.get("/users/", query).content.decode()
+    states = sql(["produsername", "jobstatus"], start, end)
+    links = re.findall(r'href="(/jobs/\?[^"]+)"[^>]*>(\d+)<', html)
+    assert len(links) > 20
+    for href, n in links:
+        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        assert params["date_from"] == query["date_from"] and params["date_to"] == query["date_to"]
+        user = params["produsername"]
+        if "jobstatus" in params:
+            assert int(n) == states[(user, params["jobstatus"])]
+        else:
+            assert int(n) == sum(v for (u, _), v in states.items() if u == user)
+
+
+# --- /user/<name>/ ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [SPACED, NON_ASCII])
+def test_user_json_follows_the_contract_and_sql(client, window, name):
+    query, (start, end) = window
+    response = client.get(user_path(name), {**query, "json": ""})
+    assert response.status_code == 200
+    body = response.json()
+    assert {"user", "states", "jobs", "tasks", "errsByCount", "window"} <= set(body)
+    assert body["window"] == {"from": query["date_from"], "to": query["date_to"]}
+
+    by_state = {s: n for (u, s), n in sql(["produsername", "jobstatus"], start, end).items() if u == name}
+    assert body["states"] == by_state and body["user"]["njobs"] == sum(by_state.values())
+    by_task = {(t, s): n for (u, t, s), n in sql(["produsername", "jeditaskid", "jobstatus"], start, end).items()
+               if u == name}
+    assert {(t["jeditaskid"], s): n for t in body["tasks"] for s, n in t["states"].items()} == by_task
+    assert all(t["njobs"] == sum(t["states"].values()) for t in body["tasks"])
+    assert any(t["taskname"] for t in body["tasks"]), "names come from jedi_tasks"
+
+    job_query = JobQuery(parse_params({**query, "produsername": name}))
+    assert body["errsByCount"] == errs_by_count(job_query)
+    assert body["jobs"] and all(j["produsername"] == name for j in body["jobs"])
+    assert len(body["jobs"]) == min(1000, body["user"]["njobs"])
+
+    timeline = body["timeline"]
+    assert timeline["bucket"] == "day"  # ten days: daily buckets
+    assert sum(sum(v) for v in timeline["states"].values()) == body["user"]["njobs"]
+    assert all(len(v) == len(timeline["times"]) for v in timeline["states"].values())
+
+
+def test_short_window_plots_per_hour(client, generated_at):
+    start, end = generated_at - dt.timedelta(hours=24), generated_at + dt.timedelta(minutes=1)
+    body = client.get(user_path("atlas-production"),
+                      {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT), "json": ""}).json()
+    timeline = body["timeline"]
+    assert timeline["bucket"] == "hour" and len(timeline["times"]) > 12
+    assert all(t.endswith(":00:00") for t in timeline["times"])
+    assert sum(sum(v) for v in timeline["states"].values()) == body["user"]["njobs"] > 0
+
+
+def test_user_html_shows_counts_tasks_and_chart_panel(client, window):
+    query, (start, end) = window
+    html = client.get(user_path(NON_ASCII), query).content.decode()
+    assert "<h1>Jérôme Müller</h1>" in html
+    assert 'data-panel="user-timeline"' in html and "plotly.min.js" in html
+    by_state = {s: n for (u, s), n in sql(["produsername", "jobstatus"], start, end).items() if u == NON_ASCII}
+    for href, n in re.findall(r'href="(/jobs/\?[^"]*jobstatus=[^"]+)"[^>]*>(\d+)<', html):
+        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        assert params["produsername"] == NON_ASCII and int(n) == by_state[params["jobstatus"]]
+    assert re.search(r'href="/task/\d+/"', html)
+
+
+def test_unknown_user_is_404_in_json_and_html(client):
+    response = client.get(user_path("No Such Person"), {"json": ""})
+    assert response.status_code == 404 and "No Such Person" in response.json()["error"]
+    html = client.get(user_path("No Such Person"))
+    assert html.status_code == 404 and b"No Such Person" in html.content
+
+
+def test_known_user_with_a_quiet_window_is_a_page_not_a_404(client, generated_at):
+    """Active in the live tables, no job in an old one-hour window: zeros, not 'unknown'."""
+    response = client.get(user_path(SPACED), {"hours": "1", "earlierthandays": "30", "json": ""})
+    assert response.status_code == 200
+    assert response.json()["user"]["njobs"] == 0 and response.json()["states"] == {}
+
+
+@pytest.mark.parametrize("path", ["/users/", user_path(SPACED)])
+@pytest.mark.parametrize("query", [{"days": "0"}, {"nosuch": "x"}, {"produsername": ""}, {"limit": "many"}])
+def test_bad_parameters_are_400(client, path, query):
+    response = client.get(path, {**query, "json": ""})
+    assert response.status_code == 400 and response.json()["error"]
+    assert client.get(path, query).status_code == 400
+
+
+@pytest.mark.parametrize("path, bound", [
+    # three grouped counts per table + the fast buffer's oldest row
+    ("/users/", 3 * 5 + 1),
+    # by site, timeline, tasks, errors, recent jobs, latest: six per table; jedi_tasks; the oldest row
+    (user_path(SPACED), 6 * 5 + 1 + 1),
+])
+def test_query_count_does_not_grow_with_rows(client, path, bound):
+    counts = []
+    for query in ({"hours": "1", "earlierthan": "80"}, {"days": "10"}):
+        with CaptureQueriesContext(connections["panda"]) as ctx:
+            assert client.get(path, query).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert max(counts) <= bound

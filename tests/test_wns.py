@@ -1,0 +1,109 @@
+"""/wns/<site>/: worker nodes from the jobs' modificationhost, fail rates equal
+to plain SQL, the generator's black-hole node on top and highlighted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from jobs.synthetic.catalogue import BLACK_HOLE_NODE, BLACK_HOLE_SITE
+from pandamon.params import NOT_SPECIFIED
+from sites import wns
+from tests import sqlcheck
+
+pytestmark = pytest.mark.django_db(databases=["default", "panda"])
+FMT = "%Y-%m-%dT%H:%M:%S"
+
+
+@pytest.fixture
+def window(generated_at):
+    start, end = generated_at - dt.timedelta(days=10, hours=1), generated_at + dt.timedelta(minutes=1)
+    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
+
+
+def node_counts(siteid, start, end) -> dict:
+    where, params = sqlcheck.window_where(start, end)
+    return sqlcheck.grouped_counts(["modificationhost", "jobstatus"], where + " AND computingsite = %s",
+                                   params + [siteid])
+
+
+def test_failrate_arithmetic_equals_sql(client, window):
+    query, (start, end) = window
+    response = client.get(f"/wns/{BLACK_HOLE_SITE}/", {**query, "json": ""})
+    assert response.status_code == 200
+    nodes = response.json()
+    expected = node_counts(BLACK_HOLE_SITE, start, end)
+    hosts = {NOT_SPECIFIED if h is None else h for h, _ in expected}
+    assert {n["wn"] for n in nodes} == hosts
+    for node in nodes:
+        assert set(node) == {"wn", "states", "nfailed", "nfinished", "failrate"}
+        host = None if node["wn"] == NOT_SPECIFIED else node["wn"]
+        want = {state: n for (h, state), n in expected.items() if h == host}
+        assert node["states"] == want
+        failed, finished = want.get("failed", 0), want.get("finished", 0)
+        assert (node["nfailed"], node["nfinished"]) == (failed, finished)
+        assert isinstance(node["failrate"], float)
+        assert node["failrate"] == (round(failed / (failed + finished), 4) if failed + finished else 0.0)
+
+
+def test_black_hole_node_is_first_and_highlighted(client, window, monkeypatch):
+    query, _ = window
+    nodes = client.get(f"/wns/{BLACK_HOLE_SITE}/", {**query, "json": ""}).json()
+    assert nodes[0]["wn"] == BLACK_HOLE_NODE
+    assert nodes[0]["failrate"] > wns.SUSPECT_FAILRATE
+    # The 3000-job session data leaves the black hole only a handful of ended jobs.
+    ended = nodes[0]["nfailed"] + nodes[0]["nfinished"]
+    assert ended >= 2
+    monkeypatch.setattr(wns, "SUSPECT_MIN_JOBS", ended)
+    html = client.get(f"/wns/{BLACK_HOLE_SITE}/", query).content.decode()
+    suspects = re.findall(r'<tr class="suspect">\s*<td>([^<]+)</td>', html)
+    assert suspects[0] == BLACK_HOLE_NODE
+    assert all(wns.is_suspect(n) for n in nodes if n["wn"] in suspects)
+
+
+def test_html_counts_link_to_the_nodes_jobs_with_window(client, window):
+    query, (start, end) = window
+    html = client.get(f"/wns/{BLACK_HOLE_SITE}/", query).content.decode()
+    expected = node_counts(BLACK_HOLE_SITE, start, end)
+    links = re.findall(r'href="(/jobs/\?[^"]+)"[^>]*>(\d+)<', html)
+    assert len(links) > 10
+    for href, n in links:
+        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        assert params["computingsite"] == BLACK_HOLE_SITE and params["date_from"] == query["date_from"]
+        host = None if params["modificationhost"] == NOT_SPECIFIED else params["modificationhost"]
+        assert int(n) == expected[(host, params["jobstatus"])]
+
+
+def test_ranking_needs_both_a_high_rate_and_many_jobs():
+    counts = Counter({
+        ("lucky", "failed"): 1,                                   # 100 % of one job
+        ("big", "failed"): 30, ("big", "finished"): 970,          # many failures, healthy rate
+        ("hole", "failed"): 40, ("hole", "finished"): 10,         # the black hole
+        ("idle", "running"): 3,                                   # nothing ended: rate 0
+    })
+    rows = wns.worker_nodes(counts)
+    assert [r["wn"] for r in rows][:2] == ["hole", "lucky"]
+    assert {r["wn"]: r["failrate"] for r in rows} == {"hole": 0.8, "lucky": 1.0, "big": 0.03, "idle": 0.0}
+    assert [wns.is_suspect(r) for r in rows] == [True, False, False, False]
+
+
+def test_query_count_is_bounded(client):
+    counts = []
+    for query in ({"hours": "1", "earlierthan": "80"}, {"days": "10"}):
+        with CaptureQueriesContext(connections["panda"]) as ctx:
+            assert client.get(f"/wns/{BLACK_HOLE_SITE}/", query).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    # schedconfig, one grouped count per table, the fast buffer's oldest row
+    assert counts[0] == counts[1] <= 1 + 5 + 1
+
+
+def test_bad_parameter_is_400(client):
+    response = client.get(f"/wns/{BLACK_HOLE_SITE}/", {"hours": "-3", "json": ""})
+    assert response.status_code == 400 and "hours" in response.json()["error"]
