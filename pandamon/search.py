@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.http import HttpRequest, HttpResponseRedirect
 
 from jobs.models import JediTask
@@ -80,7 +81,8 @@ def _queue(text: str) -> str | None:
     """The nickname of a queue named `text` (nickname or siteid, any case)."""
     found = (
         Schedconfig.objects.using(PANDA_DB)
-        .filter(Q(nickname__iexact=text) | Q(siteid__iexact=text))
+        .annotate(_nickname=Upper("nickname"), _siteid=Upper("siteid"))
+        .filter(Q(_nickname=text.upper()) | Q(_siteid=text.upper()))
         .order_by("nickname")
         .values_list("nickname", "siteid")
     )
@@ -91,14 +93,17 @@ def _queue(text: str) -> str | None:
 
 def _user(text: str, params: Params) -> str | None:
     """The produsername spelt as PanDA stores it. jedi_tasks first (one table,
-    every JEDI user); then jobs of the fast buffer, for users without tasks."""
-    tasks = JediTask.objects.using(PANDA_DB).filter(username__iexact=text)
+    every JEDI user); then jobs of the fast buffer, for users without tasks.
+    UPPER() on both sides rather than iexact: PanDA's tables may use a binary
+    collation, and Oracle's index on produsername is on UPPER(produsername)."""
+    tasks = JediTask.objects.using(PANDA_DB).annotate(_name=Upper("username")).filter(_name=text.upper())
     for username in tasks.values_list("username", flat=True)[:1]:
         return username
     end = windows.now()
     recent = replace(params, filters={}, jobtype=None,
                      window=windows.Window(end - dt.timedelta(days=settings.PANDA_FASTBUFFER_DAYS), end))
-    for _, qs in JobQuery(recent).querysets(Q(produsername__iexact=text)):
-        for name in qs.values_list("produsername", flat=True)[:1]:
+    for _, qs in JobQuery(recent).querysets():
+        matching = qs.annotate(_name=Upper("produsername")).filter(_name=text.upper())
+        for name in matching.values_list("produsername", flat=True)[:1]:
             return name
     return None
