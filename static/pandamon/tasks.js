@@ -12,7 +12,7 @@ pandamon.register("task-progress", function (el, data) {
   traces.push({ type: "scatter", mode: "lines", name: "ended (total)", x: times, y: rows.map((r) => r.ended_total),
     yaxis: "y2", line: { color: "#1f4e79" } });
   Plotly.newPlot(el, traces, {
-    barmode: "stack", margin: { t: 10, r: 50, b: 40, l: 50 }, legend: { orientation: "h" },
+    barmode: "stack", margin: { t: 10, r: 50, b: 90, l: 50 }, legend: { orientation: "h", y: -0.35 },
     yaxis: { title: { text: "jobs ended" } },
     yaxis2: { title: { text: "total" }, overlaying: "y", side: "right", rangemode: "tozero" },
   }, { displaylogo: false, responsive: true });
