@@ -23,7 +23,9 @@
     return new Date(new Date(iso + "Z").getTime() + seconds * 1000).toISOString().slice(0, 19);
   }
 
+  // After drawing: fit the card (plotly measures before the page's grid has settled) and link the bars.
   function openOnClick(el) {
+    Plotly.Plots.resize(el);
     el.on("plotly_click", (ev) => {
       const url = ev.points && ev.points[0] && ev.points[0].customdata;
       if (url) window.location.href = url;
