@@ -82,7 +82,7 @@ def _queue(text: str) -> str | None:
     found = (
         Schedconfig.objects.using(PANDA_DB)
         .annotate(_nickname=Upper("nickname"), _siteid=Upper("siteid"))
-        .filter(Q(_nickname=text.upper()) | Q(_siteid=text.upper()))
+        .filter(Q(nickname=text) | Q(siteid=text) | Q(_nickname=text.upper()) | Q(_siteid=text.upper()))
         .order_by("nickname")
         .values_list("nickname", "siteid")
     )
@@ -95,15 +95,19 @@ def _user(text: str, params: Params) -> str | None:
     """The produsername spelt as PanDA stores it. jedi_tasks first (one table,
     every JEDI user); then jobs of the fast buffer, for users without tasks.
     UPPER() on both sides rather than iexact: PanDA's tables may use a binary
-    collation, and Oracle's index on produsername is on UPPER(produsername)."""
-    tasks = JediTask.objects.using(PANDA_DB).annotate(_name=Upper("username")).filter(_name=text.upper())
+    collation, and Oracle's index on produsername is on UPPER(produsername).
+    The exact spelling is tried too: SQLite's UPPER() folds ASCII letters only."""
+    tasks = (
+        JediTask.objects.using(PANDA_DB).annotate(_name=Upper("username"))
+        .filter(Q(username=text) | Q(_name=text.upper()))
+    )
     for username in tasks.values_list("username", flat=True)[:1]:
         return username
     end = windows.now()
     recent = replace(params, filters={}, jobtype=None,
                      window=windows.Window(end - dt.timedelta(days=settings.PANDA_FASTBUFFER_DAYS), end))
     for _, qs in JobQuery(recent).querysets():
-        matching = qs.annotate(_name=Upper("produsername")).filter(_name=text.upper())
+        matching = qs.annotate(_name=Upper("produsername")).filter(Q(produsername=text) | Q(_name=text.upper()))
         for name in matching.values_list("produsername", flat=True)[:1]:
             return name
     return None
