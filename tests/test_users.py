@@ -145,6 +145,7 @@ def test_user_json_follows_the_contract_and_sql(client, window, name):
     job_query = JobQuery(parse_params({**query, "produsername": name}))
     assert body["errsByCount"] == errs_by_count(job_query)
     assert body["jobs"] and all(j["produsername"] == name for j in body["jobs"])
+    assert all(not key.startswith("_") for j in body["jobs"] for key in j)
     assert len(body["jobs"]) == min(1000, body["user"]["njobs"])
 
     timeline = body["timeline"]
@@ -173,6 +174,16 @@ def test_user_html_shows_counts_tasks_and_chart_panel(client, window):
         params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
         assert params["produsername"] == NON_ASCII and int(n) == by_state[params["jobstatus"]]
     assert re.search(r'href="/task/\d+/"', html)
+
+
+def test_lookup_by_task_without_window(client, window):
+    """?jeditaskid=N alone has no window (web contract): every table, plotted per day."""
+    query, _ = window
+    task = client.get(user_path(SPACED), {**query, "json": ""}).json()["tasks"][0]
+    body = client.get(user_path(SPACED), {"jeditaskid": str(task["jeditaskid"]), "json": ""}).json()
+    assert "window" not in body and body["timeline"]["bucket"] == "day"
+    # every table, no window: at least the jobs the ten-day window saw, in each state
+    assert all(body["states"].get(state, 0) >= n for state, n in task["states"].items())
 
 
 def test_unknown_user_is_404_in_json_and_html(client):

@@ -73,7 +73,9 @@ def user(request: HttpRequest, params: Params, name: str) -> dict:
         "latest": latest(query),
     }
 
-    bucket = activity.bucket_for(params.window.end - params.window.start)
+    # A lookup by id (e.g. ?jeditaskid=N) has no window: plot it per day.
+    span = params.window.end - params.window.start if params.window else None
+    bucket = activity.bucket_for(span) if span else "day"
     trunc = TruncHour if bucket == "hour" else TruncDay
     timeline = activity.timeline(query.counts_by("jobstatus", time=trunc("modificationtime")), bucket)
     task_counts = query.counts_by("jeditaskid", "jobstatus")
@@ -86,7 +88,7 @@ def user(request: HttpRequest, params: Params, name: str) -> dict:
     return {
         "user": summary,
         "states": states,
-        "jobs": recent.rows,
+        "jobs": [{k: v for k, v in row.items() if k != "_sortkey"} for row in recent.rows],
         "truncated": recent.truncated,
         "tasks": tasks,
         "errsByCount": errors,
