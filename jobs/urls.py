@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from jobs.views import dash, errors, joblist
-from jobs.views import job, logs, statuslog
+from jobs.views import dash, errors, job, joblist, logs, statuslog
 
 urlpatterns = [
     path("", dash.dash, name="home"),
