@@ -209,8 +209,8 @@ def test_bad_parameters_are_400(client, path, query):
 
 
 @pytest.mark.parametrize("path, bound", [
-    # three grouped counts per table + the fast buffer's oldest row
-    ("/users/", 3 * 5 + 1),
+    # two grouped queries per table (counts by user, site and state; latest per user) + the oldest row
+    ("/users/", 2 * 5 + 1),
     # by site, timeline, tasks, errors, recent jobs, latest: six per table; jedi_tasks; the oldest row
     (user_path(SPACED), 6 * 5 + 1 + 1),
 ])

@@ -24,21 +24,23 @@ def in_order(states: Mapping[str, int]) -> dict[str, int]:
     return {s: states[s] for s in ordered(states)}
 
 
-def ranking(states: Counter, sites: Counter, latest: Mapping) -> list[dict]:
+def ranking(counts: Counter, latest: Mapping) -> list[dict]:
     """/users/ rows {produsername, njobs, states, nsites, latest}, most jobs first.
 
-    states: {(produsername, jobstatus): n}; sites: {(produsername, computingsite): n};
-    latest: {produsername: last modificationtime}.
+    counts: {(produsername, computingsite, jobstatus): n} — one grouping gives
+    both the states and the sites; latest: {produsername: last modificationtime}.
     """
     per_user: dict[str | None, dict[str, int]] = {}
-    for (user, jobstatus), n in states.items():
-        per_user.setdefault(user, {})[jobstatus] = n
-    nsites = Counter(user for user, _ in sites)
+    sites: dict[str | None, set] = {}
+    for (user, site, jobstatus), n in counts.items():
+        by_state = per_user.setdefault(user, {})
+        by_state[jobstatus] = by_state.get(jobstatus, 0) + n
+        sites.setdefault(user, set()).add(site)
     rows = [{
         "produsername": user,
         "njobs": sum(by_state.values()),
         "states": in_order(by_state),
-        "nsites": nsites[user],
+        "nsites": len(sites[user]),
         "latest": latest.get(user),
     } for user, by_state in per_user.items()]
     rows.sort(key=lambda r: (-r["njobs"], r["produsername"] or ""))

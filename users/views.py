@@ -26,11 +26,8 @@ def users(request: HttpRequest, params: Params) -> dict:
     """Users ranked by jobs in the window. JSON: at most `limit` users (default
     1000); HTML: `display_limit`."""
     query = JobQuery(params)
-    rows = activity.ranking(
-        query.counts_by("produsername", "jobstatus"),
-        query.counts_by("produsername", "computingsite"),
-        max_by(query, "produsername"),
-    )
+    rows = activity.ranking(query.counts_by("produsername", "computingsite", "jobstatus"),
+                            max_by(query, "produsername"))
     statelist = ordered(s for row in rows for s in row["states"])
     selection = selection_query(params)
     shown = rows[: params.display_limit]
