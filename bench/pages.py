@@ -1,7 +1,7 @@
 """Server time of the summary pages, HTML and JSON, on whatever PANDA_DB_URL points at.
 
     PANDA_DB_URL=mysql://root@127.0.0.1:3306/pandamon_bench \
-    PANDAMON_DB_URL=mysql://root@127.0.0.1:3306/pandamon_bench_mon \
+    PANDAMON_DB_URL=mysql://root@127.0.0.1:3306/pandamon_benchmon \
     .venv/bin/python manage.py shell -c "exec(open('bench/pages.py').read())"
 
 Each URL is requested once to warm caches, then RUNS times through Django's test
