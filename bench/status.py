@@ -32,7 +32,6 @@ django.setup()
 
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from jobs.models import JOB_MODELS  # noqa: E402
 from jobs.query.status import latest_rows  # noqa: E402
@@ -102,14 +101,11 @@ def main() -> None:
             return response
 
         answer = view().json()
-        with CaptureQueriesContext(connection) as queries:
-            latest_rows(ids)
         median, best = timed(view, args.repeat)
         q_median, q_best = timed(lambda ids=ids: latest_rows(ids), args.repeat)
         tables = sorted({r["table"] for r in latest_rows(ids).values()})
         print(f"{n:>6} ids: view median {median * 1000:7.1f} ms (best {best * 1000:.1f}); "
               f"query median {q_median * 1000:7.1f} ms (best {q_best * 1000:.1f}); "
-              f"{len(queries.captured_queries)} queries; "
               f"{len(answer['jobs'])} found, {len(answer['missing'])} missing; "
               f"tables {', '.join(tables)}")
 
