@@ -7,7 +7,7 @@ dispatch was half the run time of a million-job run. Here each value is turned
 into its literal once by type (ints and NULL directly, strings through the
 driver's own C `escape_string`, with a cache for the many repeated values:
 sites, datasets, users), which is exactly what mysqlclient would have sent.
-The thread overlaps the server's insert work with generating the next rows
+The threads overlap the server's insert work with generating the next rows
 (mysqlclient releases the GIL while a query runs); its queue is bounded, so
 memory stays bounded.
 """
@@ -25,15 +25,20 @@ MAX_STATEMENT = 4 * 1024 * 1024  # well under MariaDB's default max_allowed_pack
 
 
 class MySQLSender:
-    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+    def __init__(self, connection: BaseDatabaseWrapper, threads: int = 2) -> None:
         connection.ensure_connection()
         self._escape = connection.connection.escape_string
         self._cache: dict[str, str] = {}
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._queue: queue.Queue = queue.Queue(maxsize=4 * threads)
         self._error: BaseException | None = None
         self._alias = connection.alias
-        self._thread = threading.Thread(target=self._run, name="generate_jobs-mysql", daemon=True)
-        self._thread.start()
+        # Two connections keep the server busy on two tables at once while this
+        # thread renders the next statements.
+        self._threads = [
+            threading.Thread(target=self._run, name=f"generate_jobs-mysql-{n}", daemon=True) for n in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def literal(self, value) -> str:
         if value is None:
@@ -79,8 +84,10 @@ class MySQLSender:
 
     def close(self) -> None:
         """Wait for every queued statement; raise the sender's error if it had one."""
-        self._queue.put(None)
-        self._thread.join()
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
         if self._error is not None:
             raise self._error
 
