@@ -20,6 +20,13 @@ def obj(required: dict[str, dict], optional: dict[str, dict] | None = None) -> d
     return {"type": "object", "required": list(required), "properties": {**required, **(optional or {})}}
 
 
+def page(required: dict[str, dict], optional: dict[str, dict] | None = None) -> dict:
+    """A page's answer. `window` is stated whenever one was applied; a lookup by
+    pandaid, jobname, jeditaskid, taskid or jobsetid with no window parameter
+    reads every table unbounded and has none (web contract: Time window)."""
+    return obj(required, {"window": ref("Window"), **(optional or {})})
+
+
 def array(items: dict) -> dict:
     return {"type": "array", "items": items}
 
@@ -66,19 +73,17 @@ COMPONENTS: dict[str, dict] = {
                       {"vo": nullable(STRING), "cloud": nullable(STRING)}),
 }
 
-DASH = obj({
+DASH = page({
     "vos": array(ref("SummaryRow")),
     "clouds": array(ref("SummaryRow")),
     "sites": array(ref("SummaryRow")),
     "statelist": array(STRING),
-    "window": ref("Window"),
 })
 
-JOBS = obj({
+JOBS = page({
     "selectionsummary": array(obj({"field": STRING, "list": array(obj({"kname": {}, "kvalue": INTEGER}))})),
     "jobs": array(ref("Job")),
     "errsByCount": array(ref("ErrorCount")),
-    "window": ref("Window"),
     "limit": INTEGER,
     "truncated": BOOLEAN,
 })
@@ -99,13 +104,12 @@ STATUSLOG = array(obj({
     "duration": nullable(INTEGER),
 }))
 
-ERRORS = obj({
+ERRORS = page({
     "jobSummary": {},
     "errsByCount": array({"allOf": [ref("ErrorCount"), {"required": ["error", "codename", "desc"]}]}),
     "errsBySite": array({"type": "object"}),
     "errsByUser": array({"type": "object"}),
     "errsByTask": array({"type": "object"}),
-    "window": ref("Window"),
 })
 
 USERS = array(obj({
@@ -113,16 +117,15 @@ USERS = array(obj({
     "latest": nullable(TIME),
 }))
 
-USER = obj({
+USER = page({
     "user": {}, "states": {}, "jobs": array(ref("Job")), "tasks": array({"type": "object"}),
-    "errsByCount": array(ref("ErrorCount")), "window": ref("Window"),
+    "errsByCount": array(ref("ErrorCount")),
 })
 
 SITES = array(obj({"states": COUNTS}, {"nickname": STRING, "siteid": nullable(STRING), "cloud": nullable(STRING),
                                         "status": nullable(STRING)}))
 
-SITE = obj({"site": {"type": "object"}, "states": {}, "errsByCount": array(ref("ErrorCount")),
-            "window": ref("Window")})
+SITE = page({"site": {"type": "object"}, "states": {}, "errsByCount": array(ref("ErrorCount"))})
 
 WNS = array(obj({"wn": nullable(STRING), "states": COUNTS, "nfailed": INTEGER, "nfinished": INTEGER,
                  "failrate": nullable(NUMBER)}))

@@ -231,7 +231,8 @@ def parse_filter(column: str, value: str) -> ColumnFilter:
                 null = True
             continue
         if isinstance(model_field, INTEGER_FIELDS):
-            converted = parse_int(column, term)
+            # Every integer column fits a signed 64-bit integer; larger values would crash the driver.
+            converted = parse_int(column, term, -(2**63), 2**63 - 1)
         elif isinstance(model_field, models.DateTimeField):
             if negate:
                 raise BadRequest(f"{column}: dates cannot be negated")
