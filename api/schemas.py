@@ -21,10 +21,10 @@ def obj(required: dict[str, dict], optional: dict[str, dict] | None = None) -> d
 
 
 def page(required: dict[str, dict], optional: dict[str, dict] | None = None) -> dict:
-    """A page's answer. `window` is stated whenever one was applied; a lookup by
-    pandaid, jobname, jeditaskid, taskid or jobsetid with no window parameter
-    reads every table unbounded and has none (web contract: Time window)."""
-    return obj(required, {"window": ref("Window"), **(optional or {})})
+    """A page's answer. `window` states the window applied; it is null for a
+    lookup by pandaid, jobname, jeditaskid, taskid or jobsetid with no window
+    parameter, which reads every table unbounded (web contract: Time window)."""
+    return obj({**required, "window": nullable(ref("Window"))}, optional)
 
 
 def array(items: dict) -> dict:

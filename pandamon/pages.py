@@ -78,8 +78,8 @@ def json_or_html_error(request, message: str, status: int) -> HttpResponse:
 
 
 def respond(request: HttpRequest, params: Params, data: dict, template: str):
-    if params.window is not None:
-        data.setdefault("window", params.window.as_json())
+    # null: a lookup by id with no window parameter reads every table unbounded.
+    data.setdefault("window", params.window.as_json() if params.window is not None else None)
     if wants_json(request):
         return json_payload(params, data)
     context = {k.lstrip("_"): v for k, v in data.items() if k != JSON_LIST_KEY}

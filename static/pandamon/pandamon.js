@@ -43,9 +43,18 @@ window.pandamon = (function () {
     const panels = document.querySelectorAll("[data-panel]");
     if (!panels.length) return;
     pageJson().then((data) => {
+      // One panel that fails to draw must not blank the others, and must show
+      // in the console (the browser tests fail on console errors).
       panels.forEach((el) => {
         const fn = renderers[el.dataset.panel];
-        if (fn) { el.textContent = ""; fn(el, data); }
+        if (!fn) return;
+        try {
+          el.textContent = "";
+          fn(el, data);
+        } catch (err) {
+          console.error("panel " + el.dataset.panel + ":", err);
+          el.textContent = "could not draw this panel: " + err.message;
+        }
       });
     }).catch((err) => {
       panels.forEach((el) => { el.textContent = "could not load: " + err.message; });
