@@ -9,6 +9,8 @@ from pandamon.dburl import database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("PANDAMON_DATA_DIR", BASE_DIR / "data")
+# The demo's SQLite files and logs live here; a fresh checkout has no such folder.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PANDAMON_DEBUG", False)
 SECRET_KEY = env_str("PANDAMON_SECRET_KEY", "pandamon-demo-key-not-for-production-use-0123456789")
