@@ -67,14 +67,14 @@ def test_json_answers_kind_and_url(panda_db, client):
     pandaid = Jobsactive4.objects.using("panda").values_list("pandaid", flat=True)[0]
     response = client.get("/search/", {"q": str(pandaid), "json": ""})
     assert response.status_code == 200
-    assert response.json() == {"q": str(pandaid), "kind": "job", "url": f"/job/{pandaid}/"}
+    assert response.json() == {"q": str(pandaid), "kind": "job", "url": f"/job/{pandaid}/", "window": None}
 
 
 @pytest.mark.parametrize("q", ["no such thing anywhere", "1", "99999999999999999999999"])
 def test_nothing_matched_is_a_small_page(client, q):
     response = client.get("/search/", {"q": q})
     assert response.status_code == 200 and b"Nothing matched" in response.content
-    assert client.get("/search/", {"q": q, "json": ""}).json() == {"q": q, "kind": None, "url": None}
+    assert client.get("/search/", {"q": q, "json": ""}).json() == {"q": q, "kind": None, "url": None, "window": None}
 
 
 @pytest.mark.parametrize("query", [{}, {"q": ""}, {"q": "   "}, {"q": "x" * 300}, {"q": "a", "nosuch": "1"}])
