@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make demo   set up, create the schema, generate synthetic data, serve at http://127.0.0.1:8000/
-#   make test   set up, run the whole suite on SQLite and on MariaDB
+#   make test   set up, run the whole suite on SQLite, on MariaDB and on PostgreSQL
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -8,8 +8,9 @@ JOBS    ?= 20000
 DAYS    ?= 14
 HOST    ?= 127.0.0.1:8000
 MARIADB_URL ?= mysql://root@127.0.0.1:3306
+POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432
 
-.PHONY: demo test setup system-deps data serve test-sqlite test-mariadb lint clean
+.PHONY: demo test setup system-deps data lint clean
 
 setup: $(BIN)/.installed
 
@@ -34,10 +35,11 @@ demo: data
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: setup
-	@bash scripts/start-mariadb.sh
+	@bash scripts/start-databases.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	PANDA_DB_URL=$(MARIADB_URL)/pandamon_panda PANDAMON_DB_URL=$(MARIADB_URL)/pandamon $(BIN)/pytest
+	PANDA_DB_URL=$(POSTGRES_URL)/pandamon_panda PANDAMON_DB_URL=$(POSTGRES_URL)/pandamon $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .

@@ -17,6 +17,10 @@ class ErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # No PanDA name or value holds a NUL, and PostgreSQL refuses one in any
+        # text parameter: answer 400 before a view hands it to the database.
+        if "\x00" in request.path or any("\x00" in v for values in request.GET.lists() for v in values[1]):
+            return error_response(request, "the request contains a NUL character", status=400)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

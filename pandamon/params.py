@@ -169,6 +169,9 @@ def _nonempty(name: str, value: str) -> str:
     value = value.strip()
     if not value:
         raise BadRequest(f"parameter '{name}' is empty; give a value or leave it out")
+    if "\x00" in value:
+        # No PanDA value holds one, and PostgreSQL refuses it in any text parameter.
+        raise BadRequest(f"parameter '{name}' contains a NUL character")
     return value
 
 

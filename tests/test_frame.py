@@ -77,3 +77,9 @@ def test_no_page_loads_anything_from_another_host():
 def test_every_page_shows_its_window(client):
     html = client.get("/jobs/", {"hours": "3"}).content.decode()
     assert "Window:" in html and "UTC" in html
+
+
+@pytest.mark.parametrize("url", ["/user/a%00b/", "/jobs/?computingsite=a%00b", "/site/x%00/?json"])
+def test_nul_in_a_request_is_a_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400

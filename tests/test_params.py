@@ -124,3 +124,8 @@ def test_arbitrary_input_is_accepted_or_a_bad_request(query):
     else:
         for name in params.filters:
             assert name in JOB_FIELDS
+
+
+def test_nul_characters_are_refused():
+    with pytest.raises(BadRequest, match="NUL"):
+        parse_params({"computingsite": "ANALY\x00X"})

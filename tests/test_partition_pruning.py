@@ -120,3 +120,18 @@ def test_split_layout_window_across_periods_reads_each_once(split_layout, settin
     assert 2 <= len(read) <= 3  # 120 days overlap two or three two-month periods
     settings.PANDA_ARCHIVE_LAYOUT = "partitioned"
     assert JobQuery(params).counts_by("computingsite", "jobstatus") == split_counts
+
+
+def test_postgresql_prunes_the_archive_to_the_partition_of_the_day():
+    if connections["panda"].vendor != "postgresql":
+        pytest.skip("concerns PostgreSQL only; the PostgreSQL run of `make test` covers it")
+    window, day = one_day_window(6)
+    query = JobQuery(parse_params(window))
+    sql, params = archive_queryset(query).query.sql_with_params()
+    with connections["panda"].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    scanned = set(re.findall(r'"Relation Name": "(jobsarchived[^"]*)"', str(plan).replace("'", '"')))
+    scanned.discard("jobsarchived4")
+    # the month's partition only (bound parameters are planned, so pruning happens at plan time)
+    assert scanned == {f"jobsarchived_p{day:%Y%m}"}, scanned
