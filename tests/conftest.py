@@ -10,6 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
+# Its helpers assert: have pytest explain their failures as it does in test modules.
+pytest.register_assert_rewrite("tests.pages")
+
 # Small but complete: every state, the fast-buffer/archive overlap, retries, errors.
 DATASET = {"jobs": 3000, "days": 10, "seed": 20261123}
 PANDA_DBS = ["default", "panda"]

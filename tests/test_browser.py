@@ -22,13 +22,13 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from jobs.models import Jobsarchived4
 from tests.jobrows import BASE_PANDAID, insert_job
+from tests.pages import FMT, explicit_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=["default", "panda"], transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
-FMT = "%Y-%m-%dT%H:%M:%S"
 TIMEOUT_MS = 15_000
 MARKUP = '<script>alert(1)</script> and <b>bold</b>'
 ESCAPE_PANDAID = BASE_PANDAID + 4242  # a job row of this module's own, deleted again
@@ -106,8 +106,8 @@ def tab(browser, live_server) -> Iterator[Tab]:
 def window(generated_at) -> str:
     """A day up to just after generation, with explicit bounds: a count shown on one
     page and the list behind it are read seconds apart, and must not drift."""
-    start, end = generated_at - dt.timedelta(days=1), generated_at + dt.timedelta(minutes=1)
-    return f"date_from={start.strftime(FMT)}&date_to={end.strftime(FMT)}"
+    query, _ = explicit_window(generated_at, days=1)
+    return f"date_from={query['date_from']}&date_to={query['date_to']}"
 
 
 def query_of(url: str) -> dict[str, str]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -16,37 +14,22 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.views.selection import JOB_STATES
 from tests import sqlcheck
+from tests.pages import FMT, assert_bad_request, explicit_window, get_json, named, query_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 ENTRY_KEYS = {"name", "vo", "cloud", "total", "states"}
 
 
 @pytest.fixture
 def window(generated_at):
     """Three days up to just after generation, explicit bounds: live tables and fast buffer."""
-    start, end = generated_at - dt.timedelta(days=3), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
-
-
-def get_json(client, path, query=None):
-    response = client.get(path, {**(query or {}), "json": ""})
-    assert response["Content-Type"] == "application/json", response.content[:300]
-    return response, response.json()
-
-
-def named(value) -> str:
-    return "Not specified" if value is None else value
+    return explicit_window(generated_at, days=3)
 
 
 def sql_counts(columns, start, end, extra_where="", extra_params=()):
     where, params = sqlcheck.window_where(start, end)
     counts = sqlcheck.grouped_counts(columns, where + extra_where, params + list(extra_params))
     return {tuple(named(v) for v in key): n for key, n in counts.items()}
-
-
-def query_of(href: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
 
 
 def count_links(html: str) -> list[tuple[dict, int]]:
@@ -212,10 +195,7 @@ def test_default_window_is_pinned_in_links(client):
 @pytest.mark.parametrize("query", [{"vos": "atlas"}, {"jobtype": "magic"}, {"hours": "0"}, {"vo": ""},
                                    {"date_from": "yesterday"}, {"vo": "a||b"}])
 def test_bad_parameters_are_400_in_json_and_html(client, query):
-    response, body = get_json(client, "/dash/", query)
-    assert response.status_code == 400 and body["error"]
-    html = client.get("/dash/", query)
-    assert html.status_code == 400 and b"Bad request" in html.content
+    assert_bad_request(client, "/dash/", query)
 
 
 def test_outputs_names_only_the_pages_keys(client):

@@ -5,10 +5,7 @@ the selection and the window, 400s and a bounded query count."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -17,27 +14,16 @@ from django.test.utils import CaptureQueriesContext
 from jobs.errorcodes import describe
 from jobs.models import JOB_MODELS
 from tests import sqlcheck
+from tests.pages import assert_bad_request, explicit_window, get_json, query_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 DEFAULT_STATES = ("failed", "holding")
 
 
 @pytest.fixture
 def window(generated_at):
     """Ten days up to just after generation, explicit bounds: every table, archive included."""
-    start, end = generated_at - dt.timedelta(days=10), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
-
-
-def get_json(client, path, query=None):
-    response = client.get(path, {**(query or {}), "json": ""})
-    assert response["Content-Type"] == "application/json", response.content[:300]
-    return response, response.json()
-
-
-def query_of(href: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+    return explicit_window(generated_at, days=10)
 
 
 def failed_or_holding(start, end) -> tuple[str, list]:
@@ -160,10 +146,7 @@ def test_default_filter_is_lifted_with_a_star(client, window):
 
 @pytest.mark.parametrize("query", [{"jobstatus": ""}, {"site": "X"}, {"days": "-1"}, {"piloterrorcode": "abc"}])
 def test_bad_parameters_are_400_in_json_and_html(client, query):
-    response, body = get_json(client, "/errors/", query)
-    assert response.status_code == 400 and body["error"]
-    html = client.get("/errors/", query)
-    assert html.status_code == 400 and b"Bad request" in html.content
+    assert_bad_request(client, "/errors/", query)
 
 
 def test_query_count_is_bounded(client):

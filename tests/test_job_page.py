@@ -10,15 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from jobs.diagnosis import RELEVANCE, diagnose, errorinfo
 from jobs.models import ERROR_COMPONENTS, JOB_COLUMNS, JOB_MODELS, Jobsactive4, Jobsarchived, Jobsarchived4
 from tests.jobrows import BASE_PANDAID, insert_files, insert_job, insert_states
+from tests.pages import accept_json
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
 TABLE_NAMES = ["jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "jobsarchived"]
-
-
-def get_json(client, url):
-    response = client.get(url, HTTP_ACCEPT="application/json")
-    assert response["Content-Type"].startswith("application/json")
-    return response, response.json()
 
 
 def pandaids_of(model, **filters) -> set[int]:
@@ -35,7 +30,7 @@ def test_a_job_is_found_in_whichever_table_it_lives_in(client, table):
         pytest.skip("the generated dataset has no job in jobswaiting4")
     assert ids, f"the generated dataset has no job in {table}"
     pandaid = min(ids)
-    response, data = get_json(client, f"/job/{pandaid}/")
+    response, data = accept_json(client, f"/job/{pandaid}/")
     assert response.status_code == 200
     job = data["job"]
     assert job["pandaid"] == pandaid and job["table"] == table
@@ -50,7 +45,7 @@ def test_job_in_fast_buffer_and_archive_is_shown_once_from_the_fast_buffer(clien
     both = pandaids_of(Jobsarchived4) & pandaids_of(Jobsarchived)
     assert both, "the dataset should hold jobs copied to the archive but not yet dropped"
     pandaid = min(both)
-    _, data = get_json(client, f"/job/{pandaid}/")
+    _, data = accept_json(client, f"/job/{pandaid}/")
     assert data["job"]["table"] == "jobsarchived4"
     assert [r["pandaid"] for r in data["retries"]].count(pandaid) == 1
 
@@ -61,13 +56,13 @@ def test_the_three_url_forms_give_the_same_job(client):
 
     def job(url):
         # A live job's durations run on the clock: compare every stored column.
-        answer = get_json(client, url)[1]["job"]
+        answer = accept_json(client, url)[1]["job"]
         return {k: v for k, v in answer.items() if k not in ("durationsec", "waittimesec")}
 
     by_path = job(f"/job/{pandaid}/")
     assert job(f"/job?pandaid={pandaid}") == by_path
     assert job(f"/job/?pandaid={pandaid}") == by_path
-    by_name = get_json(client, f"/job?jobname={jobname}")[1]
+    by_name = accept_json(client, f"/job?jobname={jobname}")[1]
     # Retries share a jobname: the name gives the latest attempt, the others are listed.
     assert by_name["job"]["jobname"] == jobname
     assert by_name["job"]["pandaid"] >= pandaid
@@ -98,7 +93,7 @@ def test_retry_chain_is_complete_in_both_directions(client):
             todo.append(child)
 
     for pandaid in (middle, min(expected), max(expected)):
-        _, data = get_json(client, f"/job/{pandaid}/")
+        _, data = accept_json(client, f"/job/{pandaid}/")
         chain = [r["pandaid"] for r in data["retries"]]
         assert set(chain) == expected, pandaid
         assert len(chain) == len(set(chain))
@@ -111,7 +106,7 @@ def test_every_error_component_that_is_set_appears_in_the_diagnosis(client):
     codes = {code: 100 + i for i, (_, code, _) in enumerate(ERROR_COMPONENTS)}
     diags = {diag: f"<script>alert('{diag}')</script> at wn001" for _, _, diag in ERROR_COMPONENTS}
     insert_job(pandaid, jobstatus="failed", model=Jobsarchived4, transexitcode="65", **codes, **diags)
-    response, data = get_json(client, f"/job/{pandaid}/")
+    response, data = accept_json(client, f"/job/{pandaid}/")
     diagnosis = data["diagnosis"]
     assert {d["component"] for d in diagnosis} == {c for c, _, _ in ERROR_COMPONENTS} | {"transform"}
     assert [d["component"] for d in diagnosis] == list(RELEVANCE)  # most relevant first
@@ -144,7 +139,7 @@ def test_state_history_on_the_job_page_ends_in_the_current_state(client):
         pandaid = model.objects.using("panda").order_by("pandaid").values_list("pandaid", flat=True).first()
         if pandaid is None:
             continue
-        _, data = get_json(client, f"/job/{pandaid}/")
+        _, data = accept_json(client, f"/job/{pandaid}/")
         assert data["statuslog"][-1]["jobstatus"] == data["job"]["jobstatus"]
 
 
@@ -152,15 +147,15 @@ def test_unknown_pandaid_is_404_in_html_and_json(client):
     response = client.get("/job/123/")
     assert response.status_code == 404
     assert b"no job with pandaid 123" in response.content and b"<nav" in response.content  # the site's frame
-    response, data = get_json(client, "/job/123/")
+    response, data = accept_json(client, "/job/123/")
     assert response.status_code == 404 and "123" in data["error"]
-    assert get_json(client, "/job?jobname=no.such.job")[0].status_code == 404
+    assert accept_json(client, "/job?jobname=no.such.job")[0].status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/job/abc/", "/job/-5/", "/job/1.5/", "/job?pandaid=x", "/job/?pandaid=",
                                  "/job/", "/job?pandaid=1&computingsite=X", "/job?pandaid=1|2"])
 def test_malformed_request_is_400(client, url):
-    response, data = get_json(client, url)
+    response, data = accept_json(client, url)
     assert response.status_code == 400, url
     assert data["error"]
     assert client.get(url).status_code == 400
@@ -193,7 +188,7 @@ def test_query_count_does_not_depend_on_files_states_or_retries(client):
     for i in range(1, 6):
         insert_job(many + i, attemptnr=i, parentid=many + i - 1, jobstatus="activated")
     assert _queries(client, f"/job/{few}/") == _queries(client, f"/job/{many}/")
-    _, data = get_json(client, f"/job/{many}/")
+    _, data = accept_json(client, f"/job/{many}/")
     assert len(data["files"]) == 300 and len(data["retries"]) == 6
     assert data["dsfiles"] == [
         {"dataset": "mc23:test.dataset", "scope": "mc23", "type": "input", "nfiles": 299,
@@ -206,7 +201,7 @@ def test_durations_and_time_per_state(client):
     pandaid = BASE_PANDAID + 30
     insert_job(pandaid, model=Jobsarchived4, jobstatus="finished")  # created T0, started +1 h
     insert_states(pandaid, ["defined", "activated", "running", "finished"])
-    _, data = get_json(client, f"/job/{pandaid}/")
+    _, data = accept_json(client, f"/job/{pandaid}/")
     job = data["job"]
     assert job["waittimesec"] == 3600
     assert job["durationsec"] == 3600  # no endtime: ended when archived (modificationtime, +2 h)

@@ -6,11 +6,8 @@ whole selection, 400s and a query count that does not grow with the rows."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -21,26 +18,15 @@ from jobs.query.errors import errs_by_count
 from jobs.query.jobs import SUMMARY_GROUPS
 from pandamon.params import parse_params
 from tests import sqlcheck
+from tests.pages import assert_bad_request, explicit_window, get_json, query_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 
 
 @pytest.fixture
 def window(generated_at):
     """Ten days up to just after generation, explicit bounds: every table, archive included."""
-    start, end = generated_at - dt.timedelta(days=10), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
-
-
-def get_json(client, path, query=None):
-    response = client.get(path, {**(query or {}), "json": ""})
-    assert response["Content-Type"] == "application/json", response.content[:300]
-    return response, response.json()
-
-
-def query_of(href: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+    return explicit_window(generated_at, days=10)
 
 
 def sql_counts(column, start, end, extra_where="", extra_params=()):
@@ -207,10 +193,7 @@ def test_csv_fields_choose_columns(client, window):
 @pytest.mark.parametrize("query", [{"after": "garbage"}, {"export": "xls"}, {"sortby": "size"}, {"jobstaus": "x"},
                                    {"display_limit": "0"}, {"limit": "100001"}, {"export": "csv", "fields": "nosuch"}])
 def test_bad_parameters_are_400_in_json_and_html(client, query):
-    response, body = get_json(client, "/jobs/", query)
-    assert response.status_code == 400 and body["error"]
-    html = client.get("/jobs/", query)
-    assert html.status_code == 400 and b"Bad request" in html.content
+    assert_bad_request(client, "/jobs/", query)
 
 
 def test_query_count_does_not_grow_with_rows(client):

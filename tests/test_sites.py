@@ -4,10 +4,8 @@ the filters and the window, the contract's JSON, 400s and 404s, bounded queries.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -19,22 +17,15 @@ from pandamon.params import parse_params
 from sites.models import Schedconfig
 from sites.queries import QUEUE_COLUMNS
 from tests import sqlcheck
+from tests.pages import assert_bad_request, explicit_window, get_json, query_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 
 
 @pytest.fixture
 def window(generated_at):
     """Three days up to just after generation: fast buffer and live tables, explicit bounds."""
-    start, end = generated_at - dt.timedelta(days=3), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
-
-
-def get_json(client, path, query=None):
-    response = client.get(path, {**(query or {}), "json": ""})
-    assert response["Content-Type"] == "application/json", response.content[:200]
-    return response, response.json()
+    return explicit_window(generated_at, days=3)
 
 
 def site_counts(start, end, extra_where="", extra_params=()):
@@ -45,7 +36,7 @@ def site_counts(start, end, extra_where="", extra_params=()):
 def count_links(html: str, path: str = "/jobs/") -> list[tuple[dict, int]]:
     """(query of the link, number shown) for every count linking to `path`."""
     found = re.findall(r'href="(' + re.escape(path) + r'\?[^"]+)"[^>]*>(\d+)<', html)
-    return [({k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}, int(n)) for href, n in found]
+    return [(query_of(href), int(n)) for href, n in found]
 
 
 def schedconfig():
@@ -123,10 +114,7 @@ def test_default_window_is_spelt_out_in_links(client):
 @pytest.mark.parametrize("query", [{"status": "bogus"}, {"status": ""}, {"status": "online|!"}, {"nosuch": "1"},
                                    {"days": "x"}, {"cloud": ""}])
 def test_bad_parameters_are_400_in_json_and_html(client, query):
-    response, body = get_json(client, "/sites/", query)
-    assert response.status_code == 400 and body["error"]
-    html = client.get("/sites/", query)
-    assert html.status_code == 400 and b"Bad request" in html.content
+    assert_bad_request(client, "/sites/", query)
 
 
 def test_sites_query_count_does_not_grow_with_rows(client):

@@ -8,14 +8,9 @@ import pytest
 from jobs.models import JediTask
 from tasks import queries
 from tests import sqlcheck
+from tests.pages import accept_json
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-
-
-def get_json(client, url):
-    response = client.get(url, HTTP_ACCEPT="application/json")
-    assert response["Content-Type"].startswith("application/json")
-    return response, response.json()
 
 
 @pytest.fixture
@@ -37,7 +32,7 @@ def test_jedi_tasks_is_found_by_introspection():
 
 def test_task_page_counts_equal_plain_sql(client):
     taskid = a_task_with_failures()
-    response, data = get_json(client, f"/task/{taskid}/")
+    response, data = accept_json(client, f"/task/{taskid}/")
     assert response.status_code == 200
     expected = {state: n for (task, state), n in sqlcheck.grouped_counts(
         ["jeditaskid", "jobstatus"], "jeditaskid = %s", [taskid]).items()}
@@ -59,7 +54,7 @@ def test_task_page_html_links_to_its_jobs(client):
 
 
 def test_task_list_from_jedi_tasks(client):
-    response, tasks = get_json(client, "/tasks/?days=3")
+    response, tasks = accept_json(client, "/tasks/?days=3")
     assert response.status_code == 200 and tasks
     task = tasks[0]
     assert {"jeditaskid", "taskname", "status", "username", "states", "njobs", "url"} <= set(task)
@@ -69,14 +64,14 @@ def test_task_list_from_jedi_tasks(client):
     times = [t["modificationtime"] for t in tasks]
     assert times == sorted(times, reverse=True)
     user = task["username"]
-    _, mine = get_json(client, f"/tasks/?days=3&produsername={user}")
+    _, mine = accept_json(client, f"/tasks/?days=3&produsername={user}")
     assert mine and all(t["username"] == user for t in mine)
     assert client.get("/tasks/?computingsite=X").status_code == 400
     assert "Tasks" in client.get("/tasks/?days=3").content.decode()
 
 
 def test_tasks_built_from_jobs_without_jedi(client, without_jedi):
-    response, tasks = get_json(client, "/tasks/?days=2")
+    response, tasks = accept_json(client, "/tasks/?days=2")
     assert response.status_code == 200 and tasks
     in_window = sqlcheck.grouped_counts(["jeditaskid"], "jeditaskid IS NOT NULL AND modificationtime >= %s",
                                         [sqlcheck.dbtime(_two_days_ago())])
@@ -84,7 +79,7 @@ def test_tasks_built_from_jobs_without_jedi(client, without_jedi):
     for task in tasks[:5]:
         assert task["status"] == queries.derived_status(task["states"])
     taskid = a_task_with_failures()
-    _, data = get_json(client, f"/task/{taskid}/")
+    _, data = accept_json(client, f"/task/{taskid}/")
     assert data["task"]["source"] == "jobs" and data["task"]["username"]
     assert data["task"]["status"] == queries.derived_status(data["states"])
 
@@ -107,6 +102,6 @@ def test_derived_status():
 
 
 def test_unknown_and_malformed_task(client):
-    assert get_json(client, "/task/1/")[0].status_code == 404
+    assert accept_json(client, "/task/1/")[0].status_code == 404
     assert client.get("/task/1/").status_code == 404
     assert client.get("/task/abc/").status_code == 400

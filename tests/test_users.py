@@ -17,18 +17,17 @@ from jobs.query import JobQuery
 from jobs.query.errors import errs_by_count
 from pandamon.params import parse_params
 from tests import sqlcheck
+from tests.pages import FMT, assert_bad_request, explicit_window, get_json, query_of
 from users.activity import user_path
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 SPACED = "Jane Doe"
 NON_ASCII = "Jérôme Müller"
 
 
 @pytest.fixture
 def window(generated_at):
-    start, end = generated_at - dt.timedelta(days=10, hours=1), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
+    return explicit_window(generated_at, days=10, hours=1)
 
 
 def sql(columns, start, end, extra_where="", extra_params=()):
@@ -56,9 +55,8 @@ def iso(value) -> str:
 
 def test_users_json_equals_sql(client, window):
     query, (start, end) = window
-    response = client.get("/users/", {**query, "json": ""})
+    response, users = get_json(client, "/users/", query)
     assert response.status_code == 200
-    users = response.json()
     states, sites, latest = sql(["produsername", "jobstatus"], start, end), \
         sql(["produsername", "computingsite"], start, end), sql_latest(start, end)
     assert {u["produsername"] for u in users} == {user for user, _ in states}
@@ -113,7 +111,7 @@ def test_users_html_counts_link_to_the_job_list(client, window):
     links = re.findall(r'href="(/jobs/\?[^"]+)"[^>]*>(\d+)<', html)
     assert len(links) > 20
     for href, n in links:
-        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        params = query_of(href)
         assert params["date_from"] == query["date_from"] and params["date_to"] == query["date_to"]
         user = params["produsername"]
         if "jobstatus" in params:
@@ -128,9 +126,8 @@ def test_users_html_counts_link_to_the_job_list(client, window):
 @pytest.mark.parametrize("name", [SPACED, NON_ASCII])
 def test_user_json_follows_the_contract_and_sql(client, window, name):
     query, (start, end) = window
-    response = client.get(user_path(name), {**query, "json": ""})
+    response, body = get_json(client, user_path(name), query)
     assert response.status_code == 200
-    body = response.json()
     assert {"user", "states", "jobs", "tasks", "errsByCount", "window"} <= set(body)
     assert body["window"] == {"from": query["date_from"], "to": query["date_to"]}
 
@@ -171,7 +168,7 @@ def test_user_html_shows_counts_tasks_and_chart_panel(client, window):
     assert 'data-panel="user-timeline"' in html and "plotly.min.js" in html
     by_state = {s: n for (u, s), n in sql(["produsername", "jobstatus"], start, end).items() if u == NON_ASCII}
     for href, n in re.findall(r'href="(/jobs/\?[^"]*jobstatus=[^"]+)"[^>]*>(\d+)<', html):
-        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        params = query_of(href)
         assert params["produsername"] == NON_ASCII and int(n) == by_state[params["jobstatus"]]
     assert re.search(r'href="/task/\d+/"', html)
 
@@ -203,9 +200,7 @@ def test_known_user_with_a_quiet_window_is_a_page_not_a_404(client, generated_at
 @pytest.mark.parametrize("path", ["/users/", user_path(SPACED)])
 @pytest.mark.parametrize("query", [{"days": "0"}, {"nosuch": "x"}, {"produsername": ""}, {"limit": "many"}])
 def test_bad_parameters_are_400(client, path, query):
-    response = client.get(path, {**query, "json": ""})
-    assert response.status_code == 400 and response.json()["error"]
-    assert client.get(path, query).status_code == 400
+    assert_bad_request(client, path, query)
 
 
 @pytest.mark.parametrize("path, bound", [

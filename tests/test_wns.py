@@ -3,11 +3,8 @@ to plain SQL, the generator's black-hole node on top and highlighted."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connections
@@ -17,15 +14,14 @@ from jobs.synthetic.catalogue import BLACK_HOLE_NODE, BLACK_HOLE_SITE
 from pandamon.params import NOT_SPECIFIED
 from sites import wns
 from tests import sqlcheck
+from tests.pages import explicit_window, get_json, query_of
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
-FMT = "%Y-%m-%dT%H:%M:%S"
 
 
 @pytest.fixture
 def window(generated_at):
-    start, end = generated_at - dt.timedelta(days=10, hours=1), generated_at + dt.timedelta(minutes=1)
-    return {"date_from": start.strftime(FMT), "date_to": end.strftime(FMT)}, (start, end)
+    return explicit_window(generated_at, days=10, hours=1)
 
 
 def node_counts(siteid, start, end) -> dict:
@@ -36,9 +32,8 @@ def node_counts(siteid, start, end) -> dict:
 
 def test_failrate_arithmetic_equals_sql(client, window):
     query, (start, end) = window
-    response = client.get(f"/wns/{BLACK_HOLE_SITE}/", {**query, "json": ""})
+    response, nodes = get_json(client, f"/wns/{BLACK_HOLE_SITE}/", query)
     assert response.status_code == 200
-    nodes = response.json()
     expected = node_counts(BLACK_HOLE_SITE, start, end)
     hosts = {NOT_SPECIFIED if h is None else h for h, _ in expected}
     assert {n["wn"] for n in nodes} == hosts
@@ -75,7 +70,7 @@ def test_html_counts_link_to_the_nodes_jobs_with_window(client, window):
     links = re.findall(r'href="(/jobs/\?[^"]+)"[^>]*>(\d+)<', html)
     assert len(links) > 10
     for href, n in links:
-        params = {k: v[0] for k, v in parse_qs(urlsplit(unescape(href)).query).items()}
+        params = query_of(href)
         assert params["computingsite"] == BLACK_HOLE_SITE and params["date_from"] == query["date_from"]
         host = None if params["modificationhost"] == NOT_SPECIFIED else params["modificationhost"]
         assert int(n) == expected[(host, params["jobstatus"])]
