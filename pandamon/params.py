@@ -9,6 +9,7 @@ into a 400. Nothing here touches the database.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -245,7 +246,9 @@ def parse_filter(column: str, value: str) -> ColumnFilter:
             try:
                 converted = float(term)
             except ValueError:
-                raise BadRequest(f"{column} must be a number, got '{term}'") from None
+                converted = math.nan
+            if not math.isfinite(converted):  # float() also takes 'inf' and 'nan'
+                raise BadRequest(f"{column} must be a finite number, got '{term}'")
         else:
             if len(term) > model_field.max_length:
                 raise BadRequest(f"{column}: value longer than the column ({model_field.max_length})")

@@ -129,3 +129,9 @@ def test_arbitrary_input_is_accepted_or_a_bad_request(query):
 def test_nul_characters_are_refused():
     with pytest.raises(BadRequest, match="NUL"):
         parse_params({"computingsite": "ANALY\x00X"})
+
+
+@pytest.mark.parametrize("value", ["Inf", "nan", "-infinity", "1e400", "x"])
+def test_decimal_columns_take_finite_numbers(value):
+    with pytest.raises(BadRequest, match="cpuconversion must be a finite number"):
+        parse_params({"cpuconversion": value})
