@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly
+
 from pandamon.conf import env_bool, env_int, env_list, env_path, env_str
 from pandamon.dburl import database_from_url
 
@@ -103,7 +105,9 @@ CACHES = {
 # --- Static files: served by whitenoise, never from a CDN ---------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("PANDAMON_STATIC_ROOT", DATA_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js comes from the pinned plotly package itself (its package_data holds
+# the bundle), served as /static/plotly/plotly.min.js: one version, no copy.
+STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -52,10 +52,10 @@ def test_accept_header_selects_json(client):
 
 
 def test_plotly_and_styles_are_served_by_the_project(client):
-    for asset in ("pandamon/plotly.min.js", "pandamon/pandamon.css", "pandamon/pandamon.js"):
+    for asset in ("plotly/plotly.min.js", "pandamon/pandamon.css", "pandamon/pandamon.js"):
         response = client.get(settings.STATIC_URL + asset)
         assert response.status_code == 200, asset
-    assert b"plotly" in b"".join(client.get(settings.STATIC_URL + "pandamon/plotly.min.js").streaming_content)[:2000]
+    assert b"plotly" in b"".join(client.get(settings.STATIC_URL + "plotly/plotly.min.js").streaming_content)[:2000]
 
 
 def test_no_page_loads_anything_from_another_host():
