@@ -12,7 +12,8 @@ through the page's template:
 - a view whose JSON is a list (the contract's /users/, /sites/, ...) puts it
   in "_json";
 - an iterator under "jobs" is streamed, so a 100,000-row list is never built
-  as one string;
+  as one string; keys whose value is only known once the list is sent (e.g.
+  `truncated`) are `Later(fn)` values, placed after the list;
 - bad input anywhere raises BadRequest → 400 (pandamon.middleware).
 """
 
@@ -32,6 +33,13 @@ from pandamon.params import WINDOW_PARAMS, Params, parse_params
 from pandamon.responses import dumps, json_response, wants_json
 
 JSON_LIST_KEY = "_json"
+
+
+class Later:
+    """A streamed answer's value computed when its key is reached (after the list)."""
+
+    def __init__(self, compute: Callable[[], object]):
+        self.compute = compute
 
 
 def page(
@@ -137,7 +145,9 @@ def _stream_object(body: dict) -> Iterable[str]:
     for key, value in body.items():
         yield ("" if first else ", ") + dumps(key) + ": "
         first = False
-        if isinstance(value, Iterator):
+        if isinstance(value, Later):
+            yield dumps(value.compute())
+        elif isinstance(value, Iterator):
             yield "["
             for i, item in enumerate(value):
                 yield ("" if i == 0 else ", ") + dumps(item)

@@ -3,6 +3,7 @@ reading a link's query."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,9 @@ def explicit_window(generated_at: dt.datetime, days: float, hours: float = 0) ->
 
 
 def _json_answer(response) -> tuple:
+    if response.streaming:  # long lists are streamed
+        assert response["Content-Type"] == "application/json"
+        return response, json.loads(b"".join(response.streaming_content))
     assert response["Content-Type"] == "application/json", response.content[:300]
     return response, response.json()
 

@@ -208,3 +208,33 @@ def test_query_count_does_not_grow_with_rows(client):
                 assert client.get("/jobs/", {**window, **fmt}).status_code == 200
             counts.append(len(ctx.captured_queries))
         assert counts[0] == counts[1] <= most, (fmt, counts)
+
+
+def test_long_lists_stream_with_truncation_and_next(client, window, monkeypatch):
+    """Above STREAM_ROWS the list is sent while it is read; truncated and next
+    follow it and continue exactly where it stopped."""
+    from jobs.views import joblist
+
+    monkeypatch.setattr(joblist, "STREAM_ROWS", 10)
+    query, (start, end) = window
+    response, first = get_json(client, "/jobs/", {**query, "limit": "40"})
+    assert response.streaming
+    assert len(first["jobs"]) == 40 and first["truncated"] is True and first["limit"] == 40
+    buffered = get_json(client, "/jobs/", {**query, "limit": "10"})[1]
+    assert [j["pandaid"] for j in first["jobs"][:10]] == [j["pandaid"] for j in buffered["jobs"]]
+    following = query_of(first["next"])
+    _, second = get_json(client, "/jobs/", {k: v for k, v in following.items() if k != "json"})
+    ids = [j["pandaid"] for j in first["jobs"] + second["jobs"]]
+    assert len(ids) == len(set(ids)) == 80
+    keys = [(j["modificationtime"], j["pandaid"]) for j in first["jobs"] + second["jobs"]]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_streamed_list_checks_fields_before_sending(client, window, monkeypatch):
+    from jobs.views import joblist
+
+    monkeypatch.setattr(joblist, "STREAM_ROWS", 10)
+    response = client.get("/jobs/", {**window[0], "limit": "40", "fields": "pandaid,nosuch", "json": ""})
+    assert response.status_code == 400 and "nosuch" in response.json()["error"]
+    _, body = get_json(client, "/jobs/", {**window[0], "limit": "40", "fields": "pandaid,jobstatus"})
+    assert set(body["jobs"][0]) == {"pandaid", "jobstatus"}

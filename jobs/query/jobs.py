@@ -187,10 +187,9 @@ class JobQuery:
         return Page(rows, truncated, next_after)
 
     def iterate(self, *, columns: Sequence[str] = LIST_COLUMNS, sort: Sort | None = None,
-                chunk: int = 2000) -> Iterator[dict]:
-        """Every row of the selection, in order, fetched in keyset chunks."""
+                chunk: int = 2000, after: tuple | None = None) -> Iterator[dict]:
+        """Every row of the selection (past `after`), in order, fetched in keyset chunks."""
         sort = sort or self.params.sort
-        after = None
         while True:
             rows = self._merged(sort, after, chunk, columns)
             yield from rows

@@ -24,15 +24,17 @@ from django.http import StreamingHttpResponse
 from jobs.models import JOB_COLUMNS
 from jobs.query import LIST_COLUMNS, JobQuery
 from jobs.query.errors import CODE_COLUMN, errs_by_count
-from jobs.query.sorting import parse_after
+from jobs.query.sorting import encode_after, parse_after, row_key
 from jobs.tables import JobTable
 from jobs.views.selection import check_outputs, display, filter_chips, needs, selection_query
 from pandamon.errors import BadRequest
-from pandamon.pages import link, page
+from pandamon.pages import Later, link, page
 from pandamon.params import Params
 from pandamon.responses import wants_json
 
 LIST_KEYS = ("jobs", "limit", "truncated", "next")
+# Longer JSON lists are streamed while they are read (keyset chunks), never held whole.
+STREAM_ROWS = 5000
 JSON_KEYS = ("selectionsummary", "errsByCount", *LIST_KEYS, "window")
 
 
@@ -55,7 +57,9 @@ def jobs(request, params: Params):
     if needs(request, params, "errsByCount", html=False):
         data["errsByCount"] = errs_by_count(query)
     if wants_json(request):
-        if any(needs(request, params, key, html=False) for key in LIST_KEYS):
+        if any(needs(request, params, key, html=False) for key in LIST_KEYS) and params.limit > STREAM_ROWS:
+            data.update(streamed_jobs(request.path, params, query, after))
+        elif any(needs(request, params, key, html=False) for key in LIST_KEYS):
             rows = query.page(limit=params.limit, after=after)
             following = _after_link(request.path, params, rows.next_after)
             data.update(jobs=[_job(r) for r in rows.rows], limit=params.limit, truncated=rows.truncated,
@@ -76,6 +80,29 @@ def jobs(request, params: Params):
     data["_filters"] = filter_chips(request.path, params)
     data["_error_columns"] = CODE_COLUMN
     return data
+
+
+def streamed_jobs(path: str, params: Params, query: JobQuery, after: tuple | None) -> dict:
+    """The list keys of a long answer: `jobs` is sent as it is read; `truncated`
+    and `next` follow it, known once `limit` rows have gone out."""
+    if params.fields:  # checked now: once streaming has begun, a 400 can no longer be sent
+        unknown = [f for f in params.fields if f not in (*LIST_COLUMNS, "table")]
+        if unknown:
+            raise BadRequest(f"fields: unknown field(s) {', '.join(unknown)}")
+    state: dict = {"truncated": False, "next": None}
+
+    def rows() -> Iterator[dict]:
+        last = None
+        for n, row in enumerate(query.iterate(after=after)):
+            if n == params.limit:
+                state["truncated"] = True
+                state["next"] = f"{_after_link(path, params, encode_after(*row_key(last)))}&json"
+                return
+            last = row
+            yield _job(row)
+
+    return {"jobs": rows(), "limit": params.limit, "truncated": Later(lambda: state["truncated"]),
+            "next": Later(lambda: state["next"])}
 
 
 def _job(row: dict) -> dict:
