@@ -47,7 +47,7 @@ class Endpoint:
     post_summary: str = ""
 
 
-PANDAID = {"type": "string", "pattern": r"^\s*\d{1,19}\s*$", "description": "a pandaid (integer)"}
+PANDAID = {"type": "string", "pattern": r"^\s*[0-9]{1,19}\s*$", "description": "a pandaid (integer)"}
 NAME = {"type": "string", "minLength": 1}
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -102,7 +102,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         params={"pandaid": {
             "type": "string",
-            "pattern": r"^\s*\d{1,19}\s*([|,]\s*\d{1,19}\s*)*$",
+            "pattern": r"^\s*[0-9]{1,19}\s*([|,]\s*[0-9]{1,19}\s*)*$",
             "description": f"pandaids as 1,2,3 or 1|2|3 (at most {MAX_LIST_VALUES}); required with GET",
         }, "fields": s.NAMES_PARAM, "outputs": s.NAMES_PARAM},
         post=s.STATUS_BODY,
@@ -187,8 +187,8 @@ def _ci(word: str) -> str:
 
 
 _NOT_SPECIFIED = _ci("Not specified")
-_INT = r"-?\d{1,19}"
-_DATE = r"\d{4}-\d{1,2}-\d{1,2}((T|\s+)\d{1,2}:\d{1,2}(:\d{1,2})?)?"
+_INT = r"-?[0-9]{1,19}"
+_DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}((T|\s+)[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?"
 
 
 def _list_pattern(term: str) -> str:

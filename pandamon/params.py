@@ -188,7 +188,8 @@ def _names(name: str, value: str) -> tuple[str, ...]:
 
 def parse_int(name: str, value: str, low: int | None = None, high: int | None = None) -> int:
     text = str(value).strip()
-    if not re.fullmatch(r"-?\d{1,19}", text):
+    # ASCII digits only: int() would also take other scripts' digits ('٣').
+    if not re.fullmatch(r"-?[0-9]{1,19}", text):
         raise BadRequest(f"{name} must be an integer, got '{value}'")
     number = int(text)
     if (low is not None and number < low) or (high is not None and number > high):
@@ -282,6 +283,8 @@ _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H
 
 def parse_time(name: str, value: str) -> dt.datetime:
     text = value.strip()
+    if not text.isascii():  # strptime's \d also takes other scripts' digits
+        raise BadRequest(f"{name} must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC), got '{value}'")
     for fmt in _TIME_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC)

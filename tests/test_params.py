@@ -135,3 +135,11 @@ def test_nul_characters_are_refused():
 def test_decimal_columns_take_finite_numbers(value):
     with pytest.raises(BadRequest, match="cpuconversion must be a finite number"):
         parse_params({"cpuconversion": value})
+
+
+@pytest.mark.parametrize("query", [{"earlierthandays": "\u0660"}, {"pandaid": "\u0663\u0664"}, {"hours": "\uff12"},
+                                   {"date_from": "\u0662\u0660\u0662\u0666-01-01"}])
+def test_numbers_and_dates_take_ascii_digits_only(query):
+    """Python's int() and strptime read other scripts' digits; the contract's integers are ASCII."""
+    with pytest.raises(BadRequest):
+        parse_params(query)
