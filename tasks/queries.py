@@ -9,10 +9,9 @@ the archive and the fast-buffer overlap are handled as on every other page.
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
 from collections import Counter
 
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
@@ -41,28 +40,20 @@ INTROSPECTION_SECONDS = 600
 LIVE_STATES = frozenset({"pending", "defined", "assigned", "waiting", "activated", "throttled", "sent", "starting",
                          "running", "holding", "merging", "transferring"})
 
-_lock = threading.Lock()
-_jedi_cache: dict[str, tuple[float, bool]] = {}
-
-
 def has_jedi_tasks(using: str = PANDA_DB) -> bool:
     """Whether PanDA's database has jedi_tasks; introspected at most every 10 minutes."""
-    with _lock:
-        cached = _jedi_cache.get(using)
-        if cached and time.monotonic() - cached[0] < INTROSPECTION_SECONDS:
-            return cached[1]
+    return cache.get_or_set(f"pandamon:has-jedi-tasks:{using}", lambda: _has_table(using), INTROSPECTION_SECONDS)
+
+
+def _has_table(using: str) -> bool:
     connection = connections[using]
     table = JediTask._meta.db_table.rsplit(".", 1)[-1].strip('"`').lower()
     with connection.cursor() as cursor:
-        present = table in {name.lower() for name in connection.introspection.table_names(cursor)}
-    with _lock:
-        _jedi_cache[using] = (time.monotonic(), present)
-    return present
+        return table in {name.lower() for name in connection.introspection.table_names(cursor)}
 
 
-def forget_jedi_tasks() -> None:
-    with _lock:
-        _jedi_cache.clear()
+def forget_jedi_tasks(using: str = PANDA_DB) -> None:
+    cache.delete(f"pandamon:has-jedi-tasks:{using}")
 
 
 def derived_status(states: Counter | dict) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Exists, Min, OuterRef, Q
 
@@ -94,25 +94,17 @@ def _naive(t: dt.datetime) -> dt.datetime:
 # --- split layout: per-period tables, discovered by introspection ------------
 
 _lock = threading.Lock()
-_split_cache: dict[str, tuple[float, list[Period]]] = {}
 _split_models: dict[str, type[JobBase]] = {}
 
 
 def split_periods(using: str = PANDA_DB) -> list[Period]:
-    """The archive's period tables, newest last; introspected at most every 10 minutes."""
-    with _lock:
-        cached = _split_cache.get(using)
-        if cached and time.monotonic() - cached[0] < SPLIT_CACHE_SECONDS:
-            return cached[1]
-    periods = split_archive_tables(connections[using])
-    with _lock:
-        _split_cache[using] = (time.monotonic(), periods)
-    return periods
+    """The archive's period tables, oldest first; introspected at most every 10 minutes."""
+    return cache.get_or_set(f"pandamon:split-periods:{using}",
+                            lambda: split_archive_tables(connections[using]), SPLIT_CACHE_SECONDS)
 
 
-def forget_split_periods() -> None:
-    with _lock:
-        _split_cache.clear()
+def forget_split_periods(using: str = PANDA_DB) -> None:
+    cache.delete(f"pandamon:split-periods:{using}")
 
 
 def split_model(table: str) -> type[JobBase]:
