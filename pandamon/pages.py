@@ -30,7 +30,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pandamon.errors import BadRequest
 from pandamon.params import WINDOW_PARAMS, Params, parse_params
-from pandamon.responses import dumps, json_response, wants_json
+from pandamon.responses import dumps, error_response, json_response, wants_json
 
 JSON_LIST_KEY = "_json"
 
@@ -56,7 +56,7 @@ def page(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, **kwargs):
             if request.method not in ("GET", "HEAD"):
-                return json_or_html_error(request, "only GET is supported here", 405)
+                return error_response(request, "only GET is supported here", status=405)
             params = parse_params(request.GET, extra=extra, defaults=defaults, window_required=window_required)
             data = view(request, params, **kwargs)
             if isinstance(data, HttpResponse | StreamingHttpResponse):
@@ -77,12 +77,6 @@ def cache_headers(response, seconds: int | None = None):
     patch_cache_control(response, max_age=seconds, public=True)
     patch_vary_headers(response, ["Accept"])
     return response
-
-
-def json_or_html_error(request, message: str, status: int) -> HttpResponse:
-    from pandamon.responses import error_response
-
-    return error_response(request, message, status=status)
 
 
 def respond(request: HttpRequest, params: Params, data: dict, template: str):

@@ -83,3 +83,9 @@ def test_every_page_shows_its_window(client):
 def test_nul_in_a_request_is_a_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
+
+
+def test_pages_answer_only_get(client):
+    response = client.post("/jobs/?json", {})
+    assert response.status_code == 405
+    assert response.json() == {"error": "only GET is supported here"}
