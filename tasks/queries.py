@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
-from django.core.cache import cache
-from django.db import connections
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 
@@ -21,6 +19,7 @@ from jobs.models import JediTask
 from jobs.query import JobQuery
 from jobs.query.filters import filter_q
 from jobs.query.tables import ENDED_STATES
+from pandamon import introspection
 from pandamon.errors import BadRequest
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
@@ -36,24 +35,12 @@ TASK_COLUMNS = (
 TASK_FILTERS = {"jeditaskid": "jeditaskid", "produsername": "username", "vo": "vo", "reqid": "reqid",
                 "prodsourcelabel": "prodsourcelabel", "processingtype": "processingtype",
                 "workinggroup": "workinggroup", "gshare": "gshare", "nucleus": "nucleus"}
-INTROSPECTION_SECONDS = 600
 LIVE_STATES = frozenset({"pending", "defined", "assigned", "waiting", "activated", "throttled", "sent", "starting",
                          "running", "holding", "merging", "transferring"})
 
 def has_jedi_tasks(using: str = PANDA_DB) -> bool:
-    """Whether PanDA's database has jedi_tasks; introspected at most every 10 minutes."""
-    return cache.get_or_set(f"pandamon:has-jedi-tasks:{using}", lambda: _has_table(using), INTROSPECTION_SECONDS)
-
-
-def _has_table(using: str) -> bool:
-    connection = connections[using]
-    table = JediTask._meta.db_table.rsplit(".", 1)[-1].strip('"`').lower()
-    with connection.cursor() as cursor:
-        return table in {name.lower() for name in connection.introspection.table_names(cursor)}
-
-
-def forget_jedi_tasks(using: str = PANDA_DB) -> None:
-    cache.delete(f"pandamon:has-jedi-tasks:{using}")
+    """Whether PanDA's database has jedi_tasks in the configured schema (pandamon.introspection)."""
+    return introspection.has_table(JediTask, using)
 
 
 def derived_status(states: Counter | dict) -> str:

@@ -30,6 +30,7 @@ from jobs.models import (
     Jobswaiting4,
     Pandalog,
 )
+from jobs.states import JOB_STATES
 from sites.models import QUEUE_STATES, Cloudconfig, Schedconfig
 from tests.conftest import DATASET
 from tests.test_schema import scratch_database
@@ -219,11 +220,16 @@ def test_task_status_follows_its_jobs(panda_db, all_jobs):
 def test_statuslog_walks_forward_to_the_current_state(panda_db, all_jobs):
     history = defaultdict(list)
     sql = f"SELECT pandaid, jobstatus, modificationtime, modiftime_extended FROM {table(panda_db, JobsStatuslog)}"
+    nulls = 0
     for pandaid, status, modified, extended in fetch(panda_db, sql):
-        history[pandaid].append((naive(extended), naive(modified), status))
+        nulls += extended is None
+        # PanDA allows a NULL modiftime_extended; readers order by modificationtime then.
+        key = naive(extended) if extended is not None else naive(modified)
+        history[pandaid].append((key, naive(modified), JOB_STATES.index(status), status))
     assert set(history) == set(all_jobs)
+    assert nulls, "some state-history rows should have a NULL modiftime_extended"
     for pandaid, rows in history.items():
-        rows.sort()
+        rows = [(k, m, s) for k, m, _, s in sorted(rows)]
         assert rows[-1][2] == all_jobs[pandaid][1]
         assert rows[0][2] == "pending"
         assert [r[1] for r in rows] == sorted(r[1] for r in rows)

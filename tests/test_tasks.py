@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jobs.models import JediTask
+from pandamon import introspection
 from tasks import queries
 from tests import sqlcheck
 from tests.pages import accept_json
@@ -26,7 +27,7 @@ def a_task_with_failures() -> int:
 
 
 def test_jedi_tasks_is_found_by_introspection():
-    queries.forget_jedi_tasks()
+    introspection.forget()
     assert queries.has_jedi_tasks() is True
 
 

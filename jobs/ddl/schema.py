@@ -17,6 +17,7 @@ from jobs.archive import LAYOUTS, NAMINGS, Period, month_starts, parse_period_ta
 from jobs.ddl.models import panda_models, period_model
 from jobs.ddl.partitioning import Partitioning, partitioning
 from jobs.models import Jobsarchived
+from pandamon import introspection
 from pandamon.models import PandaModel
 
 DEFAULT_MONTHS = 24  # history covered by the archive's partitions / period tables
@@ -95,22 +96,25 @@ def _statements(editor: BaseDatabaseSchemaEditor) -> list[str]:
 
 
 def split_archive_tables(connection: BaseDatabaseWrapper) -> list[Period]:
-    """The split layout's per-period archive tables present in the database, oldest first."""
-    periods = (parse_period_table(name) for name in connection.introspection.table_names())
+    """The split layout's per-period archive tables present in the archive schema, oldest first."""
+    names = introspection.original_names(introspection.schema_of(archive=True), connection.alias)
+    periods = (parse_period_table(name) for name in names)
     return sorted(period for period in periods if period is not None)
 
 
+def _present(connection: BaseDatabaseWrapper, model: type[PandaModel]) -> bool:
+    return introspection.has_table(model, connection.alias, fresh=True)
+
+
 def existing_tables(connection: BaseDatabaseWrapper) -> list[str]:
-    """Names of PanDA's tables (including period tables) present in the connection's schema."""
-    present = {name.lower(): name for name in connection.introspection.table_names()}
-    tables = [present[name] for name in map(_unqualified, panda_models()) if name in present]
+    """Names of PanDA's tables (including period tables) present in their configured schemas."""
+    tables = [_unqualified(model) for model in panda_models() if _present(connection, model)]
     return tables + [period.table for period in split_archive_tables(connection)]
 
 
 def drop_sql(connection: BaseDatabaseWrapper) -> list[str]:
     """DROP statements for the PanDA tables present (PostgreSQL drops partitions with their parent)."""
-    present = {name.lower() for name in connection.introspection.table_names()}
-    models = [model for model in panda_models() if _unqualified(model) in present]
+    models = [model for model in panda_models() if _present(connection, model)]
     models += [period_model(period.table) for period in split_archive_tables(connection)]
     with connection.schema_editor(collect_sql=True, atomic=False) as editor:
         for model in models:
@@ -147,4 +151,5 @@ def create_schema(
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+    introspection.forget(connection.alias)
     return statements

@@ -6,6 +6,8 @@ against the fact sheet (shared/reference/panda-schema.md §2.1).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 
@@ -30,8 +32,55 @@ def varchar(length: int, *, null: bool = True, default: str | None = None, **kwa
     return models.CharField(max_length=length, null=null, blank=True, **kwargs)
 
 
+class PandaDateTime(models.DateTimeField):
+    """PanDA's time columns: Oracle DATE, PostgreSQL `timestamp` (without time zone),
+    MySQL `datetime`, all holding UTC.
+
+    Django would make a PostgreSQL column `timestamptz` and bind aware datetimes as
+    `timestamptz`; against PanDA's `timestamp` columns that is a cast the planner
+    cannot fold, so partitions are pruned only at executor start. Values are bound
+    as naive UTC (the column's own type) and read back as aware UTC.
+    """
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "timestamp"
+        if connection.vendor == "oracle":
+            return "DATE"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        value = super().get_db_prep_value(value, connection, prepared)
+        if connection.vendor == "postgresql" and isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class PandaChar(models.CharField):
+    """CHAR(n): the database pads values with blanks to n; PanDA's readers strip them."""
+
+    def db_type(self, connection):
+        if connection.vendor == "sqlite":
+            return super().db_type(connection)
+        return f"char({self.max_length})"
+
+    def from_db_value(self, value, expression, connection):
+        return value.rstrip() if isinstance(value, str) else value
+
+
+def char(length: int, *, null: bool = True, default: str | None = None, **kwargs) -> models.Field:
+    if default is not None:
+        kwargs["db_default"] = default
+    return PandaChar(max_length=length, null=null, blank=True, **kwargs)
+
+
 def date(*, null: bool = True, **kwargs) -> models.Field:
-    return models.DateTimeField(null=null, **kwargs)
+    return PandaDateTime(null=null, **kwargs)
 
 
 def clob() -> models.Field:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from jobs.models.columns import clob, date, decimal, number, varchar
+from jobs.models.columns import char, clob, date, decimal, number, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
@@ -51,10 +51,10 @@ class JobBase(PandaModel):
     maxcpucount = number(10, null=False, default=0)
     maxcpuunit = varchar(32)
     maxdiskcount = number(10, null=False, default=0)
-    maxdiskunit = varchar(4)
-    ipconnectivity = varchar(5)
+    maxdiskunit = char(4)
+    ipconnectivity = char(5)
     minramcount = number(10, null=False, default=0)
-    minramunit = varchar(2)
+    minramunit = char(2)
     starttime = date()
     endtime = date()
     cpuconsumptiontime = number(20, null=False, default=0)

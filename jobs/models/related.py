@@ -55,9 +55,10 @@ class Jobparamstable(PandaModel):
 
 
 class JobsStatuslog(PandaModel):
-    """One row per state transition of a job."""
+    """One row per state transition of a job. PanDA gives it no key (and the DDL
+    none); Django needs one to map rows, so one is named here for reads only."""
 
-    pk = models.CompositePrimaryKey("pandaid", "modiftime_extended")
+    pk = models.CompositePrimaryKey("pandaid", "modificationtime", "jobstatus")
     pandaid = number(11, null=False)
     modificationtime = date(null=False)
     jobstatus = varchar(15, null=False)
@@ -65,7 +66,8 @@ class JobsStatuslog(PandaModel):
     cloud = varchar(50)
     computingsite = varchar(128)
     modificationhost = varchar(128)
-    modiftime_extended = models.DateTimeField()
+    # Sub-second time of the transition; nullable in PanDA (older rows, some writers).
+    modiftime_extended = date()
 
     class Meta(PandaModel.Meta):
         db_table = panda_table("jobs_statuslog")

@@ -14,10 +14,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from jobs.models import JOB_COLUMNS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.query.jobs import JobQuery
 from jobs.query.tables import Source, select_sources
+from jobs.states import JOB_STATES
 from pandamon import window as windows
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
@@ -112,13 +114,28 @@ def job_parameters(pandaid: int, using: str = PANDA_DB) -> str | None:
     return row.values_list("jobparameters", flat=True).first()
 
 
+def job_span(job: dict) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the job's life with a margin: every row PanDA writes about the
+    job (state history, pilot log lines) carries a time inside it."""
+    times = [t for t in (job.get("creationtime"), job.get("starttime"), job.get("endtime"),
+                         job.get("statechangetime"), job["modificationtime"]) if t is not None]
+    return min(times) - PANDALOG_MARGIN, max(times) + PANDALOG_MARGIN
+
+
 def status_history(job: dict, using: str = PANDA_DB) -> list[dict]:
     """The job's state transitions from jobs_statuslog, oldest first, ending in
     its current state: the job row is the truth, and when the log has not caught
     up with the last transition, that transition is taken from the row."""
-    qs = JobsStatuslog.objects.using(using).filter(pandaid=job["pandaid"])
-    history = list(qs.order_by("modiftime_extended", "modificationtime").values(
-        "jobstatus", "modificationtime", "modificationhost", "computingsite"))
+    # The job's own span bounds the daily partitions read (PanDA keeps ~90).
+    start, end = job_span(job)
+    qs = JobsStatuslog.objects.using(using).filter(
+        pandaid=job["pandaid"], modificationtime__gte=start, modificationtime__lt=end)
+    # modiftime_extended is nullable: order by it where set, else by modificationtime,
+    # then by the state's place in the lifecycle, so the order is total and stable.
+    rank = Case(*(When(jobstatus=state, then=Value(i)) for i, state in enumerate(JOB_STATES)),
+                default=Value(len(JOB_STATES)), output_field=IntegerField())
+    history = list(qs.order_by(Coalesce("modiftime_extended", "modificationtime"), "modificationtime", rank)
+                   .values("jobstatus", "modificationtime", "modificationhost", "computingsite"))
     if not history or history[-1]["jobstatus"] != job["jobstatus"]:
         history.append({
             "jobstatus": job["jobstatus"],
@@ -135,8 +152,7 @@ def pandalog_extracts(job: dict, *, using: str = PANDA_DB) -> list[dict]:
     The bintime range prunes pandalog's daily partitions and uses its
     (bintime, type) index; only those rows are scanned for the pandaid.
     """
-    start = job["creationtime"] - PANDALOG_MARGIN
-    end = max(t for t in (job.get("endtime"), job["modificationtime"]) if t is not None) + PANDALOG_MARGIN
+    start, end = job_span(job)
     qs = Pandalog.objects.using(using).filter(
         bintime__gte=start, bintime__lt=end, message__contains=str(job["pandaid"]))
     return list(qs.order_by("bintime", "time")[:PANDALOG_LIMIT].values(

@@ -10,9 +10,10 @@ import base64
 import datetime as dt
 import json
 
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 
+from jobs.models.columns import PandaDateTime
 from pandamon.errors import BadRequest
 from pandamon.params import Sort
 
@@ -35,7 +36,7 @@ def sort_expression(key: str):
             Value(dt.timedelta(0), output_field=DurationField()),
         )
     if key == "statetime":
-        return Coalesce(F("statechangetime"), F("modificationtime"), output_field=DateTimeField())
+        return Coalesce(F("statechangetime"), F("modificationtime"), output_field=PandaDateTime())
     return F(SORT_COLUMN[key])
 
 

@@ -21,6 +21,7 @@ from django.db.models import Exists, Min, OuterRef, Q
 from jobs.archive import Period
 from jobs.ddl import period_model, split_archive_tables
 from jobs.models import JobBase, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
+from pandamon import introspection
 from pandamon.routers import PANDA_DB
 from pandamon.window import Window
 
@@ -98,13 +99,15 @@ _split_models: dict[str, type[JobBase]] = {}
 
 
 def split_periods(using: str = PANDA_DB) -> list[Period]:
-    """The archive's period tables, oldest first; introspected at most every 10 minutes."""
+    """The archive's period tables in the archive schema, oldest first; introspected at
+    most every 10 minutes."""
     return cache.get_or_set(f"pandamon:split-periods:{using}",
                             lambda: split_archive_tables(connections[using]), SPLIT_CACHE_SECONDS)
 
 
 def forget_split_periods(using: str = PANDA_DB) -> None:
     cache.delete(f"pandamon:split-periods:{using}")
+    introspection.forget(using)
 
 
 def split_model(table: str) -> type[JobBase]:

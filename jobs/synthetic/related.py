@@ -116,8 +116,10 @@ def jobparams(rng: random.Random, job: Job, task: Task) -> dict:
 
 
 def statuslog(job: Job) -> list[dict]:
-    """One row per transition; modiftime_extended carries the sub-second order."""
+    """One row per transition; modiftime_extended carries the sub-second order.
+    Every seventh job has it NULL, as PanDA allows (readers fall back to modificationtime)."""
     row = job.row
+    extended = row["pandaid"] % 7 != 0
     node = row["modificationhost"]
     out = []
     for i, (state, t) in enumerate(job.path):
@@ -126,7 +128,7 @@ def statuslog(job: Job) -> list[dict]:
             "prodsourcelabel": row["prodsourcelabel"], "cloud": row["cloud"],
             "computingsite": row["computingsite"],
             "modificationhost": node if state not in ("pending", "defined", "assigned", "waiting") else None,
-            "modiftime_extended": EPOCH + dt.timedelta(seconds=t, microseconds=i + 1),
+            "modiftime_extended": EPOCH + dt.timedelta(seconds=t, microseconds=i + 1) if extended else None,
         })
     return out
 
