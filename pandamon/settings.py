@@ -81,6 +81,20 @@ PANDA_ARCHIVE_SCHEMA = env_str("PANDA_ARCHIVE_SCHEMA", "")
 # Archive layout: "partitioned" (one jobsarchived table) or "split" (MySQL-era
 # per-period tables jobsArchived_<Mon><YYYY>).
 PANDA_ARCHIVE_LAYOUT = env_str("PANDA_ARCHIVE_LAYOUT", "partitioned")
+# Which of PanDA's table layouts create_panda_schema builds and generate_jobs fills
+# (demo, tests, benchmarks): "pandamon" (our MySQL-era-compatible layout, legacy
+# schedconfig/cloudconfig), "postgres-doma" (PanDA's official PostgreSQL layout:
+# doma_panda/doma_pandaarch, schedconfig_json, plain archive), "oracle-atlas" (DDL printed only).
+# The monitor itself never reads this: it finds what the database has by introspection.
+PANDA_LAYOUT = env_str("PANDA_LAYOUT", "pandamon")
+# Queue configuration: "auto" (schedconfig_json where the database has it, else the
+# legacy schedconfig/cloudconfig), "schedconfig_json" or "schedconfig" to force one.
+PANDA_QUEUE_SOURCE = env_str("PANDA_QUEUE_SOURCE", "auto")
+# On an archive that is neither partitioned nor indexed by modificationtime (PanDA's
+# official PostgreSQL archive is indexed on statechangetime), a window on
+# modificationtime is also bounded on statechangetime, which for an ended job is at
+# most this many hours before its modificationtime (README: the archive invariant).
+PANDA_STATECHANGE_SLACK_HOURS = env_int("PANDA_STATECHANGE_SLACK_HOURS", 72)
 # How long ended jobs stay in jobsarchived4 before only the archive has them.
 PANDA_FASTBUFFER_DAYS = env_int("PANDA_FASTBUFFER_DAYS", 3)
 
