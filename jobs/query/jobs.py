@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Q
 from jobs.models import ERROR_COMPONENTS, JOB_COLUMNS
 from jobs.query import sorting
 from jobs.query.filters import params_q
-from jobs.query.tables import Source, dedup_q, select_sources
+from jobs.query.tables import Source, dedup_q, select_sources, window_q
 from pandamon import window as windows
 from pandamon.params import Params, Sort
 from pandamon.routers import PANDA_DB
@@ -79,15 +79,13 @@ class JobQuery:
     def _archive_dedup(self) -> Q | None:
         if self._dedup is False:
             reads_fastbuffer = any(s.name == "jobsarchived4" for s in self.sources)
-            self._dedup = dedup_q(self.using) if reads_fastbuffer else None
+            self._dedup = dedup_q(self.using, self.window) if reads_fastbuffer else None
         return self._dedup
 
     def queryset(self, source: Source, extra: Q | None = None):
         qs = source.model.objects.using(self.using).all()
         if self.window is not None:
-            # A plain range on the partition key: Oracle, MariaDB and PostgreSQL
-            # prune the archive to the partitions of the window.
-            qs = qs.filter(modificationtime__gte=self.window.start, modificationtime__lt=self.window.end)
+            qs = qs.filter(window_q(source, self.window))
         qs = qs.filter(self.q)
         if extra is not None:
             qs = qs.filter(extra)
