@@ -27,9 +27,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 
 data: setup
 	$(BIN)/python manage.py migrate --noinput -v 0
-	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py create_panda_schema --replace
 	$(BIN)/python manage.py generate_jobs --jobs $(JOBS) --days $(DAYS) --seed 1
+	$(BIN)/python manage.py collectstatic --noinput -v 0  # after: its system check reads PanDA's tables
 
 demo: data
 	$(BIN)/python manage.py runserver $(HOST)

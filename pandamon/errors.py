@@ -1,4 +1,4 @@
-"""The monitor's error types. Views raise them; ErrorMiddleware answers 400/404."""
+"""The monitor's error types. Views raise them; ErrorMiddleware answers 400/404/500."""
 
 
 class BadRequest(ValueError):
@@ -7,3 +7,8 @@ class BadRequest(ValueError):
 
 class NotFound(LookupError):
     """The object asked for does not exist."""
+
+
+class Misconfigured(RuntimeError):
+    """The deployment points the monitor at a database that lacks what a page reads.
+    Permanent until the configuration changes: a 500 naming the table and setting."""

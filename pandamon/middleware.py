@@ -1,4 +1,8 @@
-"""Turn the monitor's own error types into 400/404/503 responses, in JSON or HTML."""
+"""Turn the monitor's own error types into 400/404/500/503 responses, in JSON or HTML.
+
+A missing table or column is the deployment's fault and permanent (500, naming
+the table and the setting); an unreachable or failing database is transient (503).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from pandamon.errors import BadRequest, NotFound
+from pandamon import schemacheck
+from pandamon.errors import BadRequest, Misconfigured, NotFound
 from pandamon.responses import error_response
 
 log = logging.getLogger(__name__)
@@ -28,9 +33,16 @@ class ErrorMiddleware:
             return error_response(request, str(exception), status=400)
         if isinstance(exception, NotFound):
             return error_response(request, str(exception), status=404)
+        if isinstance(exception, DatabaseError) and schemacheck.is_missing_object(exception):
+            message = schemacheck.explain(exception)
+            log.error("misconfigured: %s", message)
+            return error_response(request, message, status=500)
         if isinstance(exception, (OperationalError, InterfaceError)):
             log.exception("database unreachable")
             return error_response(request, "database unavailable, try again shortly", status=503)
+        if isinstance(exception, Misconfigured):
+            log.error("misconfigured: %s", exception)
+            return error_response(request, str(exception), status=500)
         if isinstance(exception, DatabaseError):
             log.exception("database error")
             return error_response(request, "database error while answering this request", status=503)

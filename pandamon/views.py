@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
 
+from pandamon import schemacheck
 from pandamon.responses import error_response, json_only, json_response
 
 
@@ -24,8 +25,18 @@ def health(request):
         except DatabaseError as exc:
             status[alias] = f"unreachable: {exc.__class__.__name__}"
     ok = all(v == "ok" for v in status.values())
-    body = {"status": "ok" if ok else "degraded", "databases": status}
-    return json_response(body, status=200 if ok else 503)
+    if not ok:
+        return json_response({"status": "degraded", "databases": status}, status=503)
+    # Reachable but lacking PanDA's tables: the deployment's fault, not transient.
+    try:
+        found = schemacheck.problems()
+    except DatabaseError as exc:
+        status["panda"] = f"error: {exc.__class__.__name__}"
+        return json_response({"status": "degraded", "databases": status}, status=503)
+    if found:
+        return json_response({"status": "misconfigured", "databases": status,
+                              "problems": [p.message() for p in found]}, status=500)
+    return json_response({"status": "ok", "databases": status})
 
 
 def page_not_found(request, exception=None):

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         "At most --log-cap jobs get a log folder."
     )
 
+    requires_system_checks = []  # runs right after create_panda_schema, before anything is checked
+
     def add_arguments(self, parser):
         parser.add_argument("--jobs", type=int, default=20000, help="number of jobs (retries included)")
         parser.add_argument("--days", type=int, default=14, help="days of history before --now")
