@@ -10,22 +10,38 @@ from jobs.models.job import (
     Jobsdefined4,
     Jobswaiting4,
 )
-from jobs.models.related import Filestable4, JediTask, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models.related import (
+    LIVE_COMPANION_TIME,
+    Filestable4,
+    FilestableArch,
+    Jobparamstable,
+    JobparamstableArch,
+    Jobsdebug,
+    JobsStatuslog,
+    Metatable,
+    MetatableArch,
+    Pandalog,
+)
 
 __all__ = [
     "ERROR_COMPONENTS",
     "JOB_COLUMNS",
     "JOB_MODELS",
+    "LIVE_COMPANION_TIME",
     "LIVE_JOB_MODELS",
     "Filestable4",
-    "JediTask",
+    "FilestableArch",
     "JobBase",
     "Jobparamstable",
+    "JobparamstableArch",
+    "Jobsdebug",
     "JobsStatuslog",
     "Jobsactive4",
     "Jobsarchived",
     "Jobsarchived4",
     "Jobsdefined4",
     "Jobswaiting4",
+    "Metatable",
+    "MetatableArch",
     "Pandalog",
 ]

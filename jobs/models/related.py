@@ -1,19 +1,32 @@
-"""Rows that hang off a job or a task: files, parameters, state history, pilot log
-extracts, and JEDI's task table (fact sheet §7)."""
+"""Rows that hang off a job or a task: files, parameters, metadata, state history,
+pilot log extracts, debug stdout, and JEDI's task table (fact sheet §7), with the
+archive's companions (panda-schema-jedi.md §8).
+
+Models of tables PanDA gives no primary key carry `panda_no_primary_key = True`:
+Django needs a key to map rows, so one is declared, but the schema builder must
+not create it as a constraint (PanDA's rows need not be unique on it).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.db.models.functions import Now
 
 from jobs.models.columns import clob, date, number, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
+# Live jobs' files, parameters and metadata sit at this modificationtime (the DDL
+# default) until the server archives the job and stamps the job's own time on them.
+LIVE_COMPANION_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
 
 class Filestable4(PandaModel):
     row_id = models.BigIntegerField(primary_key=True)
     pandaid = number(11, null=False)
-    modificationtime = date(null=False)
+    modificationtime = date(null=False, db_default=LIVE_COMPANION_TIME)
     guid = varchar(64)
     lfn = varchar(256)
     type = varchar(20)  # input, output, log (also pseudo_input, lib)
@@ -44,20 +57,108 @@ class Filestable4(PandaModel):
         ]
 
 
+class FilestableArch(PandaModel):
+    """filestable4's rows after its retention (archive schema): the same columns plus
+    creationtime, wider checksums, no key in PanDA."""
+
+    panda_no_primary_key = True
+    pk = models.CompositePrimaryKey("row_id", "modificationtime")
+    row_id = number(11, null=False)
+    pandaid = number(11, null=False, default=0)
+    modificationtime = date(null=False, db_default=Now())
+    creationtime = date()
+    guid = varchar(64)
+    lfn = varchar(256)
+    type = varchar(20)
+    dataset = varchar(255)
+    status = varchar(64)
+    proddblock = varchar(255)
+    proddblocktoken = varchar(250)
+    dispatchdblock = varchar(255)
+    dispatchdblocktoken = varchar(250)
+    destinationdblock = varchar(255)
+    destinationdblocktoken = varchar(250)
+    destinationse = varchar(250)
+    fsize = number(11, default=0)
+    md5sum = varchar(40)
+    checksum = varchar(40)
+    scope = varchar(30)
+    jeditaskid = number(11)
+    datasetid = number(11)
+    fileid = number(11)
+    attemptnr = number(3)
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("filestable_arch", archive=True)
+        indexes = [
+            models.Index(fields=["pandaid"], name="filestable_arch_pandaid"),
+            models.Index(fields=["lfn"], name="filestable_arch_lfn"),
+            models.Index(fields=["row_id"], name="filestable_arch_row_id"),
+            models.Index(fields=["jeditaskid", "datasetid", "fileid", "pandaid"], name="filestable_arch_jdfp"),
+        ]
+
+
 class Jobparamstable(PandaModel):
     pk = models.CompositePrimaryKey("pandaid", "modificationtime")
     pandaid = number(11, null=False)
-    modificationtime = date(null=False)
+    modificationtime = date(null=False, db_default=LIVE_COMPANION_TIME)
     jobparameters = clob()
 
     class Meta(PandaModel.Meta):
         db_table = panda_table("jobparamstable")
 
 
+class JobparamstableArch(PandaModel):
+    panda_no_primary_key = True
+    pk = models.CompositePrimaryKey("pandaid", "modificationtime")
+    pandaid = number(11, null=False)
+    modificationtime = date(null=False, db_default=Now())
+    jobparameters = clob()
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("jobparamstable_arch", archive=True)
+        indexes = [models.Index(fields=["pandaid"], name="jobparamstable_arch_pandaid")]
+
+
+class Metatable(PandaModel):
+    """The pilot's job report (JSON text) of an ended job."""
+
+    pk = models.CompositePrimaryKey("pandaid", "modificationtime")
+    pandaid = number(11, null=False)
+    modificationtime = date(null=False, db_default=LIVE_COMPANION_TIME)
+    metadata = clob()
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("metatable")
+
+
+class MetatableArch(PandaModel):
+    panda_no_primary_key = True
+    pk = models.CompositePrimaryKey("pandaid", "modificationtime")
+    pandaid = number(11, null=False, default=0)
+    modificationtime = date(null=False, db_default=Now())
+    metadata = clob()
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("metatable_arch", archive=True)
+        indexes = [models.Index(fields=["pandaid"], name="metatable_arch_pandaid")]
+
+
+class Jobsdebug(PandaModel):
+    """The tail of the pilot's stdout for a job in debug mode."""
+
+    pandaid = models.BigIntegerField(primary_key=True)
+    stdout = varchar(2048)
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("jobsdebug")
+
+
 class JobsStatuslog(PandaModel):
     """One row per state transition of a job. PanDA gives it no key (and the DDL
     none); Django needs one to map rows, so one is named here for reads only."""
 
+    panda_no_primary_key = True
     pk = models.CompositePrimaryKey("pandaid", "modificationtime", "jobstatus")
     pandaid = number(11, null=False)
     modificationtime = date(null=False)
@@ -81,6 +182,7 @@ class Pandalog(PandaModel):
     """Log records the server and pilots send to panda.mon.* loggers. No key in
     PanDA; (bintime, pid, line) stands in for one so Django can map the rows."""
 
+    panda_no_primary_key = True
     pk = models.CompositePrimaryKey("bintime", "pid", "line", "time")
     bintime = date(null=False)
     name = varchar(30)
@@ -102,53 +204,3 @@ class Pandalog(PandaModel):
             models.Index(fields=["type", "name", "bintime"], name="pandalog_type_name"),
         ]
 
-
-class JediTask(PandaModel):
-    jeditaskid = models.BigIntegerField(primary_key=True)
-    taskname = varchar(256)
-    status = varchar(64, null=False)
-    username = varchar(128, null=False)
-    creationdate = date(null=False)
-    modificationtime = date(null=False)
-    starttime = date()
-    endtime = date()
-    statechangetime = date()
-    reqid = number(9)
-    prodsourcelabel = varchar(20)
-    workinggroup = varchar(32)
-    vo = varchar(16)
-    corecount = number(3)
-    tasktype = varchar(64)
-    processingtype = varchar(64)
-    taskpriority = number(5)
-    currentpriority = number(5)
-    architecture = varchar(256)
-    transuses = varchar(64)
-    transhome = varchar(128)
-    transpath = varchar(128)
-    cloud = varchar(10)
-    site = varchar(4000)
-    nucleus = varchar(52)
-    campaign = varchar(72)
-    gshare = varchar(32)
-    workqueue_id = number(5)
-    progress = number(3)
-    failurerate = number(3)
-    errordialog = varchar(255)
-    parent_tid = number(11)
-    eventservice = number(1)
-    superstatus = varchar(64)
-    ramcount = number(10)
-    ramunit = varchar(32)
-    walltime = number(10)
-    walltimeunit = varchar(32)
-    resource_type = varchar(56)
-    container_name = varchar(200)
-    attemptnr = number(5)
-
-    class Meta(PandaModel.Meta):
-        db_table = panda_table("jedi_tasks")
-        indexes = [
-            models.Index(fields=["username", "status"], name="jedi_tasks_user_st"),
-            models.Index(fields=["modificationtime"], name="jedi_tasks_modtime"),
-        ]

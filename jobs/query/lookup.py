@@ -3,9 +3,15 @@
 `find_job` reads every job table in ONE UNION ALL query, each branch tagged with
 its table's name and rank; the live copy wins over the archive's (a job sits in
 both jobsarchived4 and the archive for ~2 days). The related rows — files,
-parameters, state history, pilot log extracts, retries, jobs of the same task
-and jobset — are one query each (the related-counts one is one per table),
-whatever the number of files, states or attempts.
+parameters, metadata, debug stdout, state history, pilot log extracts, retries,
+jobs of the same task and jobset — are one query each (the related-counts one is
+one per table), whatever the number of files, states or attempts.
+
+Files, parameters and metadata are read from the live companion table and its
+archive copy (filestable4 / filestable_arch, jobparamstable / jobparamstable_arch,
+metatable / metatable_arch) in one UNION ALL, the live table's rows winning: PanDA
+moves them to the archive after its retention. A companion absent from the
+database (older layouts) is left out of the query.
 """
 
 from __future__ import annotations
@@ -13,13 +19,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Case, CharField, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, IntegerField, Model, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from jobs.models import JOB_COLUMNS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models import (
+    JOB_COLUMNS,
+    LIVE_COMPANION_TIME,
+    Filestable4,
+    FilestableArch,
+    Jobparamstable,
+    JobparamstableArch,
+    Jobsdebug,
+    JobsStatuslog,
+    Metatable,
+    MetatableArch,
+    Pandalog,
+)
 from jobs.query.jobs import JobQuery
 from jobs.query.tables import Source, select_sources
 from jobs.states import JOB_STATES
+from pandamon import introspection
 from pandamon import window as windows
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
@@ -34,6 +53,13 @@ RETRY_COLUMNS = ("pandaid", "parentid", "attemptnr", "jobstatus", "computingsite
 PANDALOG_MARGIN = dt.timedelta(hours=1)
 PANDALOG_LIMIT = 200
 JOBNAME_MATCHES_LIMIT = 50
+# Tables whose jobs PanDA has not archived yet: their companion rows still sit at
+# LIVE_COMPANION_TIME (1970-01-01).
+LIVE_TABLES = frozenset({"jobsdefined4", "jobswaiting4", "jobsactive4"})
+FILE_ORDER = {"input": 0, "output": 1, "log": 2}
+# Companions every PanDA layout has (the system check names them when missing);
+# the others are looked up in the catalogue (cached) and skipped when absent.
+REQUIRED_COMPANIONS = (Filestable4, Jobparamstable)
 
 
 def _union(sources: Sequence[Source], where: Q, columns: Iterable[str], using: str):
@@ -86,12 +112,11 @@ def find_job(*, pandaid: int | None = None, jobname: str | None = None, using: s
     return rows[0], others[:JOBNAME_MATCHES_LIMIT]
 
 
-def job_files(pandaid: int, using: str = PANDA_DB) -> list[dict]:
-    """The job's files: inputs first, then outputs, then the log."""
-    order = Case(When(type="input", then=0), When(type="output", then=1), When(type="log", then=2), default=3,
-                 output_field=IntegerField())
-    qs = Filestable4.objects.using(using).filter(pandaid=pandaid).annotate(_order=order)
-    return list(qs.order_by("_order", "lfn").values(*FILE_COLUMNS))
+def job_files(job: dict, *, using: str = PANDA_DB, now: dt.datetime | None = None) -> list[dict]:
+    """The job's files (filestable4, else filestable_arch): inputs first, then
+    outputs, then the log."""
+    rows = _companion_rows(job, Filestable4, FilestableArch, FILE_COLUMNS, using=using, now=now)
+    return sorted(rows, key=lambda f: (FILE_ORDER.get(f["type"], 3), f["lfn"] or ""))
 
 
 def dataset_summary(files: Sequence[dict]) -> list[dict]:
@@ -107,11 +132,71 @@ def dataset_summary(files: Sequence[dict]) -> list[dict]:
     return list(groups.values())
 
 
-def job_parameters(pandaid: int, using: str = PANDA_DB) -> str | None:
-    """The payload's command-line arguments (jobparamstable; the job row's own
-    jobparameters column is vestigial)."""
-    row = Jobparamstable.objects.using(using).filter(pandaid=pandaid).order_by("-modificationtime")
-    return row.values_list("jobparameters", flat=True).first()
+def job_parameters(job: dict, *, using: str = PANDA_DB, now: dt.datetime | None = None) -> str | None:
+    """The payload's command-line arguments (jobparamstable, else jobparamstable_arch;
+    the job row's own jobparameters column is vestigial)."""
+    return _latest(_companion_rows(job, Jobparamstable, JobparamstableArch, ("modificationtime", "jobparameters"),
+                                   using=using, now=now), "jobparameters")
+
+
+def job_metadata(job: dict, *, using: str = PANDA_DB, now: dt.datetime | None = None) -> str | None:
+    """The pilot's job report, JSON as text (metatable, else metatable_arch); ended jobs only."""
+    return _latest(_companion_rows(job, Metatable, MetatableArch, ("modificationtime", "metadata"),
+                                   using=using, now=now), "metadata")
+
+
+def debug_stdout(job: dict, *, using: str = PANDA_DB) -> str | None:
+    """The tail of the pilot's stdout kept for a job in debug mode (jobsdebug, by its key)."""
+    if not introspection.has_table(Jobsdebug, using):
+        return None
+    return Jobsdebug.objects.using(using).filter(pandaid=job["pandaid"]).values_list("stdout", flat=True).first()
+
+
+def _latest(rows: list[dict], column: str) -> str | None:
+    """`column` of the most recently stamped row (PanDA keeps one per job)."""
+    return max(rows, key=lambda r: r["modificationtime"])[column] if rows else None
+
+
+def _companion_rows(job: dict, live: type[Model], arch: type[Model], columns: Sequence[str], *,
+                    using: str, now: dt.datetime | None) -> list[dict]:
+    """The job's rows of a live companion table, else of its archive copy: one
+    UNION ALL of whichever of the two exist, each bounded by where PanDA's rows of
+    this job can be (see `live_companion_q`, `archive_companion_q`)."""
+    wheres = ((live, live_companion_q(job, now)), (arch, archive_companion_q(job)))
+    parts = [
+        model.objects.using(using).filter(where, pandaid=job["pandaid"]).order_by()
+        .values(*columns, _rank=Value(rank, output_field=IntegerField()))
+        for rank, (model, where) in enumerate(wheres)
+        if model in REQUIRED_COMPANIONS or introspection.has_table(model, using)
+    ]
+    if not parts:
+        return []
+    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+    best = min((r["_rank"] for r in rows), default=None)
+    return [{k: v for k, v in r.items() if k != "_rank"} for r in rows if r["_rank"] == best]
+
+
+def live_companion_q(job: dict, now: dt.datetime | None = None) -> Q:
+    """Where the job's rows in filestable4 / jobparamstable / metatable can be: these
+    are partitioned by modificationtime (daily), so the bound prunes to a few days.
+
+    At archival the server stamps the job's modificationtime on them: inside the
+    job's span. Until then they sit at 1970-01-01; and a job read from a live table
+    may be archived before its rows are read, stamping a time up to now.
+    """
+    start, end = job_span(job)
+    if job.get("table") not in LIVE_TABLES:
+        return Q(modificationtime__gte=start, modificationtime__lt=end)
+    end = max(end, (now or windows.now()) + PANDALOG_MARGIN)
+    return Q(modificationtime=LIVE_COMPANION_TIME) | Q(modificationtime__gte=start, modificationtime__lt=end)
+
+
+def archive_companion_q(job: dict) -> Q:
+    """Where the job's rows in the *_arch tables can be. Copied rows keep the job's
+    time; rows inserted without one take the copy's (the column defaults to now),
+    which may come any time later: so only a lower bound, which prunes the older
+    (monthly, on Oracle) partitions; the pandaid index finds the rows."""
+    return Q(modificationtime__gte=job_span(job)[0])
 
 
 def job_span(job: dict) -> tuple[dt.datetime, dt.datetime]:

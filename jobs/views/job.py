@@ -8,6 +8,7 @@ number of files, states or attempts.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from jobs import durations as dur
@@ -101,7 +102,8 @@ def job_page(request, params: Params, pandaid: str | None = None) -> dict:
     now = windows.now()
     job, same_name = load_job(params, pandaid, now)
     pid = job["pandaid"]
-    files = lookup.job_files(pid)
+    files = lookup.job_files(job, now=now)
+    metadata = lookup.job_metadata(job, now=now)
     history = dur.with_state_durations(lookup.status_history(job), ended=dur.job_end(job) is not None, now=now)
     job.update(durationsec=dur.duration_sec(job, now), waittimesec=dur.waittime_sec(job, now),
                errorinfo=errorinfo(job))
@@ -116,13 +118,26 @@ def job_page(request, params: Params, pandaid: str | None = None) -> dict:
         "diagnosis": diagnose(job),
         "durations": {**dur.durations(job, now),
                       "states": [{"jobstatus": s, "seconds": n} for s, n in dur.time_per_state(history)]},
-        "jobparameters": lookup.job_parameters(pid),
+        "jobparameters": lookup.job_parameters(job, now=now),
+        "metadata": metadata,
+        "debugstdout": lookup.debug_stdout(job),
+        "_metadata_shown": pretty_json(metadata),
         "pandalog": lookup.pandalog_extracts(job),
         "related": related(job),
         "samename": same_name,
         "_groups": field_groups(job),
         "_links": links(job),
     }
+
+
+def pretty_json(text: str | None) -> str | None:
+    """The pilot's job report indented for reading; text that is not JSON as it is."""
+    if text is None:
+        return None
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False, sort_keys=True)
+    except ValueError:
+        return text
 
 
 def related(job: dict) -> dict:
