@@ -3,7 +3,7 @@ to its page.
 
 What the text can be is tried from the cheapest, most specific lookup on:
 digits are a pandaid (every job table, by primary key) or else a jeditaskid
-(jedi_tasks); other text is a queue (schedconfig, small), a jobname (indexed in
+(jedi_tasks); other text is a queue (schedconfig_json or schedconfig, small), a jobname (indexed in
 every job table) or a user (jedi_tasks, then the fast buffer; case-insensitive).
 At most a dozen indexed queries, whatever the data. HTML redirects to the match;
 JSON answers {q, kind, url}, kind and url null when nothing matched.
@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.http import HttpRequest, HttpResponseRedirect
 
-from jobs.models import JediTask
 from jobs.query import JobQuery
 from pandamon import window as windows
 from pandamon.errors import BadRequest
@@ -28,7 +27,8 @@ from pandamon.pages import page
 from pandamon.params import Params
 from pandamon.responses import wants_json
 from pandamon.routers import PANDA_DB
-from sites.models import Schedconfig
+from sites import sources
+from tasks.models import JediTask
 from users.activity import user_path
 
 MAX_QUERY_LENGTH = 256  # the longest column searched (jobname)
@@ -78,17 +78,13 @@ def _any_job(query: JobQuery, where: Q) -> bool:
 
 
 def _queue(text: str) -> str | None:
-    """The nickname of a queue named `text` (nickname or siteid, any case)."""
-    found = (
-        Schedconfig.objects.using(PANDA_DB)
-        .annotate(_nickname=Upper("nickname"), _siteid=Upper("siteid"))
-        .filter(Q(nickname=text) | Q(siteid=text) | Q(_nickname=text.upper()) | Q(_siteid=text.upper()))
-        .order_by("nickname")
-        .values_list("nickname", "siteid")
-    )
-    found = list(found)
-    exact = [nickname for nickname, siteid in found if text in (nickname, siteid)]
-    return (exact or [nickname for nickname, _ in found] or [None])[0]
+    """The nickname of a queue named `text` (its name, nickname or siteid, any case),
+    from whichever queue source the database has."""
+    source = sources.current()
+    names = source.name_fields()
+    found = list(source.called(text, any_case=True).order_by("q_nickname").values_list("q_nickname", *names))
+    exact = [row[0] for row in found if text in row[1:]]
+    return (exact or [row[0] for row in found] or [None])[0]
 
 
 def _user(text: str, params: Params) -> str | None:

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "sites",
     "users",
     "tasks",
+    "harvester",
+    "shares",
     "api",
 ]
 

@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 
 from jobs.errorcodes import describe
-from jobs.models import JediTask
 from jobs.query import JobQuery
 from jobs.query.filters import filter_q
 from jobs.query.tables import ENDED_STATES
@@ -23,6 +22,7 @@ from pandamon import introspection
 from pandamon.errors import BadRequest
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
+from tasks.models import JediTask
 
 TASK_COLUMNS = (
     "jeditaskid", "taskname", "status", "superstatus", "username", "vo", "prodsourcelabel", "tasktype",

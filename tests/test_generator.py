@@ -20,7 +20,6 @@ from jobs.archive import period_of
 from jobs.ddl import split_archive_tables
 from jobs.models import (
     Filestable4,
-    JediTask,
     Jobparamstable,
     Jobsactive4,
     Jobsarchived,
@@ -32,6 +31,7 @@ from jobs.models import (
 )
 from jobs.states import JOB_STATES
 from sites.models import QUEUE_STATES, Cloudconfig, Schedconfig
+from tasks.models import JediTask
 from tests.conftest import DATASET
 from tests.test_schema import scratch_database
 

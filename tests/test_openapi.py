@@ -14,10 +14,11 @@ from django.test import override_settings
 from django.urls import include, path
 
 from api import openapi
-from jobs.models import JediTask, Jobsarchived4
+from jobs.models import Jobsarchived4
 from pandamon.pages import page
 from pandamon.params import CONTROL_PARAMS, JOB_FIELDS, UNFILTERABLE, WINDOW_PARAMS
 from pandamon.responses import json_only, json_response
+from tasks.models import JediTask
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
 

@@ -33,9 +33,10 @@ from jobs.ddl import (
     schema_sql,
     split_archive_tables,
 )
-from jobs.models import Filestable4, JediTask, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4
+from jobs.models import Filestable4, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4
 from pandamon.routers import PANDA_DB, ReadOnlyError
 from sites.models import Cloudconfig, Schedconfig
+from tasks.models import JediTask
 
 START, END = dt.datetime(2024, 1, 1), dt.datetime(2025, 12, 31)
 MONTHS = [f"p{year}{month:02d}" for year in (2024, 2025) for month in range(1, 13)]

@@ -9,8 +9,9 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from jobs.models import JediTask, Jobsactive4, Jobsarchived4
+from jobs.models import Jobsactive4, Jobsarchived4
 from sites.models import Schedconfig
+from tasks.models import JediTask
 from tests.conftest import backend
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])

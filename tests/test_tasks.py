@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from jobs.models import JediTask
 from pandamon import introspection
 from tasks import queries
+from tasks.models import JediTask
 from tests import sqlcheck
 from tests.pages import accept_json
 

@@ -10,11 +10,11 @@ from dataclasses import replace
 from django.conf import settings
 from django.db.models import Q
 
-from jobs.models import JediTask
 from jobs.query import JobQuery
 from pandamon import window as windows
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
+from tasks.models import JediTask
 
 # One IN list; Oracle takes at most 1000 values in one.
 MAX_TASKS = 1000

@@ -53,12 +53,31 @@ class PandaDateTime(models.DateTimeField):
         value = super().get_db_prep_value(value, connection, prepared)
         if connection.vendor == "postgresql" and isinstance(value, dt.datetime) and value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        elif connection.vendor == "oracle" and isinstance(value, dt.datetime):
+            value = oracle_date(value)
         return value
 
     def from_db_value(self, value, expression, connection):
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value
+
+
+def oracle_date(value: dt.datetime) -> dt.datetime:
+    """A bind typed DATE. Django binds datetimes as TIMESTAMP, which makes Oracle
+    convert every DATE value of the column (INTERNAL_FUNCTION) and lose partition
+    pruning and index range scans. DATE holds whole seconds: a fraction is rounded
+    up, which keeps the query layer's `>=` and `<` bounds exact."""
+    import oracledb
+
+    class OracleDate(dt.datetime):
+        input_size = oracledb.DB_TYPE_DATE
+
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    if value.microsecond:
+        value = value.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return OracleDate(value.year, value.month, value.day, value.hour, value.minute, value.second)
 
 
 class PandaChar(models.CharField):
@@ -85,3 +104,20 @@ def date(*, null: bool = True, **kwargs) -> models.Field:
 
 def clob() -> models.Field:
     return models.TextField(null=True, blank=True)
+
+
+class UtcNow(models.Func):
+    """The UTC time of the insert, as PanDA's `D: now` defaults on its naive time columns
+    (PostgreSQL: CURRENT_TIMESTAMP(0) AT TIME ZONE 'UTC'); independent of the session's time zone."""
+
+    output_field = models.DateTimeField()
+    template = "CURRENT_TIMESTAMP"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(CURRENT_TIMESTAMP(0) AT TIME ZONE 'UTC')", **extra)
+
+    def as_oracle(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="SYS_EXTRACT_UTC(SYSTIMESTAMP)", **extra)
+
+    def as_mysql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="UTC_TIMESTAMP()", **extra)

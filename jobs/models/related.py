@@ -1,6 +1,6 @@
 """Rows that hang off a job or a task: files, parameters, metadata, state history,
-pilot log extracts, debug stdout, and JEDI's task table (fact sheet §7), with the
-archive's companions (panda-schema-jedi.md §8).
+pilot log extracts and debug stdout (fact sheet §7), with the archive's
+companions (panda-schema-jedi.md §8).
 
 Models of tables PanDA gives no primary key carry `panda_no_primary_key = True`:
 Django needs a key to map rows, so one is declared, but the schema builder must

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobs import archive
-from jobs.models import Filestable4, JediTask, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models import Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
 from jobs.synthetic import config, related
 from jobs.synthetic.jobs import EPOCH, JobFactory, PandaIds, task_status
@@ -20,6 +20,7 @@ from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from sites.models import Cloudconfig, Schedconfig
+from tasks.models import JediTask
 
 LIVE_MODELS = {"defined4": Jobsdefined4, "waiting4": Jobswaiting4, "active4": Jobsactive4,
                "archived4": Jobsarchived4}

@@ -15,10 +15,11 @@ from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobs import archive, ddl
-from jobs.models import JOB_MODELS, Filestable4, JediTask, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models import JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.synthetic.mysql import MySQLSender
 from pandamon.schema import panda_table
 from sites.models import Cloudconfig, Schedconfig
+from tasks.models import JediTask
 
 # Every table the generator fills, in the order they are emptied.
 RELATED_MODELS = (Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig)

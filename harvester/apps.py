@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HarvesterConfig(AppConfig):
+    name = "harvester"
+    verbose_name = "Harvester"
