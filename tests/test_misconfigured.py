@@ -14,6 +14,7 @@ import pytest
 
 from jobs.models import Jobsactive4
 from pandamon import introspection, schemacheck
+from tests.renamed import renamed
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
@@ -46,13 +47,9 @@ def test_check_names_both_queue_tables_and_exits_non_zero(tmp_path):
 @pytest.fixture
 def jobsactive4_gone():
     """jobsactive4 configured under a name the database does not have."""
-    meta = Jobsactive4._meta
-    original = meta.db_table
-    meta.db_table = f"{original}_gone"
-    introspection.forget()
-    yield meta.db_table
-    meta.db_table = original
-    introspection.forget()
+    gone = f"{Jobsactive4._meta.db_table}_gone"
+    with renamed({Jobsactive4: gone}):
+        yield gone
 
 
 def test_page_needing_a_missing_table_is_a_500_naming_it(client, jobsactive4_gone):

@@ -7,6 +7,7 @@ against the fact sheet (shared/reference/panda-schema.md §2.1).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import models
 
@@ -68,16 +69,18 @@ def oracle_date(value: dt.datetime) -> dt.datetime:
     convert every DATE value of the column (INTERNAL_FUNCTION) and lose partition
     pruning and index range scans. DATE holds whole seconds: a fraction is rounded
     up, which keeps the query layer's `>=` and `<` bounds exact."""
-    import oracledb
-
-    class OracleDate(dt.datetime):
-        input_size = oracledb.DB_TYPE_DATE
-
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     if value.microsecond:
         value = value.replace(microsecond=0) + dt.timedelta(seconds=1)
-    return OracleDate(value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return _oracle_date_type()(value.year, value.month, value.day, value.hour, value.minute, value.second)
+
+
+@functools.cache
+def _oracle_date_type() -> type[dt.datetime]:
+    import oracledb  # only deployments on Oracle need the driver loaded
+
+    return type("OracleDate", (dt.datetime,), {"input_size": oracledb.DB_TYPE_DATE})
 
 
 class PandaChar(models.CharField):
