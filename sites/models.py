@@ -1,10 +1,14 @@
-"""PanDA's queue and cloud configuration (fact sheet §6)."""
+"""PanDA's queue and cloud configuration (fact sheet §6; part 2, §5).
+
+Two generations: the legacy schedconfig/cloudconfig (MySQL era, dropped from
+Oracle in 2024) and the current schedconfig_json with site/panda_site. Pages read
+either through sites.sources, never these models directly."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from jobs.models.columns import date, number, varchar
+from jobs.models.columns import char, date, number, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
@@ -86,3 +90,65 @@ class Cloudconfig(PandaModel):
 
     class Meta(PandaModel.Meta):
         db_table = panda_table("cloudconfig")
+
+
+# --- current PanDA: CRIC's queue records (fact sheet part 2, §5) -----------------
+
+
+class CricJSONField(models.JSONField):
+    """PanDA's `data` column: `json` on PostgreSQL (not jsonb), CLOB IS JSON on Oracle,
+    Django's JSON column elsewhere. psycopg parses `json` into a dict itself (Django
+    only registers a text loader for jsonb), so a value may arrive parsed or as text."""
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        if connection.vendor == "oracle":
+            return "CLOB"
+        return super().db_type(connection)
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, dict | list):
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
+class SchedconfigJson(PandaModel):
+    """One row per queue: panda_queue (= jobs.computingsite) and CRIC's record of it."""
+
+    panda_queue = models.CharField(max_length=50, primary_key=True)
+    data = CricJSONField(null=True)
+    last_update = date()
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("schedconfig_json")
+
+
+class Site(PandaModel):
+    """An experiment site (CRIC's atlas_site), written by PanDA's Configurator."""
+
+    site_name = models.CharField(max_length=52, primary_key=True)
+    role = varchar(256)  # nucleus / satellite
+    tier_level = number(2)
+    state = varchar(52)
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("site")
+
+
+class PandaSite(PandaModel):
+    """A PanDA site (= panda_queue) and the experiment site it belongs to."""
+
+    panda_site_name = models.CharField(max_length=52, primary_key=True)
+    site_name = varchar(52, null=False)
+    storage_site_name = varchar(52)
+    default_ddm_endpoint = varchar(52)
+    is_local = char(1)
+
+    class Meta(PandaModel.Meta):
+        db_table = panda_table("panda_site")
+        indexes = [
+            models.Index(fields=["default_ddm_endpoint"], name="panda_site_def_endpoint_idx"),
+            models.Index(fields=["site_name"], name="panda_site_site_name_idx"),
+            models.Index(fields=["storage_site_name"], name="panda_site_storage_name_idx"),
+        ]

@@ -1,8 +1,10 @@
-"""Queue-side queries over schedconfig: which queues a page shows, and one queue by name.
+"""Queue-side queries: which queues a page shows, and one queue by name, from
+whichever source the database has (sites.sources).
 
-schedconfig is small (hundreds of rows), so it is read whole per request and
-joined to job counts in Python by siteid (jobs carry the siteid in
-computingsite; several nicknames may share one siteid).
+The queue filters run in the database over the sources' q_* expressions (JSON key
+extraction on schedconfig_json); the chosen queues are then joined to job counts
+in Python by siteid (jobs carry the siteid in computingsite; several nicknames
+may share one siteid).
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from django.db.models import Q
 from jobs.query.filters import filter_q
 from pandamon.errors import BadRequest, NotFound
 from pandamon.params import MAX_LIST_VALUES, Params
-from pandamon.routers import PANDA_DB
-from sites.models import QUEUE_STATES, Schedconfig
+from sites import sources
+from sites.models import QUEUE_STATES
 
-# JSON keys are schedconfig's column names (comment_, not the model's `comment`).
-QUEUE_COLUMNS: dict[str, str] = {f.column: f.attname for f in Schedconfig._meta.concrete_fields}
+# JSON keys of a queue, the same from either source.
+QUEUE_KEYS = sources.KEYS
 # Parameters that choose queues on /sites/ rather than jobs.
 QUEUE_PARAMS = ("cloud", "vo", "status")
-# Job columns whose filter applies to schedconfig, and the schedconfig column it applies to.
-QUEUE_FILTER_COLUMNS = {"cloud": "cloud", "vo": "vo_name"}
+# Job columns whose filter applies to the queues, and the queue expression it applies to.
+QUEUE_FILTER_COLUMNS = {"cloud": "q_cloud", "vo": "q_vo"}
 
 
 def parse_status(name: str, value: str) -> Q:
@@ -39,13 +41,13 @@ def parse_status(name: str, value: str) -> Q:
             raise BadRequest(f"{name} must be one of {', '.join(QUEUE_STATES)} (a|b for several, !a to exclude), "
                              f"got '{term}'")
         (exclude if negate else include).append(state)
-    q = Q(status__in=include) if include else Q()
-    return q & ~Q(status__in=exclude) if exclude else q
+    q = Q(q_status__in=include) if include else Q()
+    return q & ~Q(q_status__in=exclude) if exclude else q
 
 
 def queue_q(params: Params) -> Q:
-    """The queues a /sites/ request asks for: cloud= and vo= (schedconfig.cloud and
-    schedconfig.vo_name, with the job value grammar) and status=."""
+    """The queues a /sites/ request asks for: cloud= and vo= (the queue's home cloud
+    and VO, with the job value grammar) and status=."""
     q = params.extra.get("status", Q())
     for param, column in QUEUE_FILTER_COLUMNS.items():
         if param in params.filters:
@@ -64,25 +66,22 @@ def without_queue_params(params: Params) -> Params:
 
 
 def queues(where: Q | None = None) -> list[dict]:
-    """Queues as contract rows (every schedconfig column), by cloud then nickname."""
-    rows = Schedconfig.objects.using(PANDA_DB).filter(where or Q()).order_by("cloud", "nickname")
-    return [_as_row(r) for r in rows.values(*QUEUE_COLUMNS.values())]
+    """Queues as contract rows, by cloud then nickname."""
+    return sources.sorted_rows(sources.current(), where)
 
 
 def find_queue(name: str) -> dict:
-    """A queue by nickname, else by siteid (the first nickname of that site). 404 otherwise."""
-    rows = (
-        Schedconfig.objects.using(PANDA_DB)
-        .filter(Q(nickname=name) | Q(siteid=name))
-        .order_by("nickname")
-        .values(*QUEUE_COLUMNS.values())
-    )
-    found = [_as_row(r) for r in rows]
+    """A queue by its name (panda_queue, nickname), else by siteid (the first
+    nickname of that site). 404 otherwise."""
+    source = sources.current()
+    found = source.rows(source.called(name).order_by("q_nickname"))
     if not found:
-        raise NotFound(f"no queue '{name}' in schedconfig (looked up by nickname and siteid)")
+        raise NotFound(f"no queue '{name}' in {source.name} (looked up by name, nickname and siteid)")
     exact = [r for r in found if r["nickname"] == name]
     return (exact or found)[0]
 
 
-def _as_row(values: dict) -> dict:
-    return {column: values[attname] for column, attname in QUEUE_COLUMNS.items()}
+def clouds() -> list[dict]:
+    """Clouds {name, description, tier1}: cloudconfig where the legacy source is in
+    use, else the clouds the queues name with their Tier-1 queue."""
+    return sources.current().clouds()

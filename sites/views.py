@@ -1,6 +1,7 @@
 """Queue pages: /sites/ (every queue with its jobs by state), /site/<name>/ (one
-queue), /wns/<site>/ (a queue's worker nodes). Thin views: schedconfig through
-sites.queries, jobs through the query layer, one grouped count per table."""
+queue), /wns/<site>/ (a queue's worker nodes). Thin views: queue configuration
+(schedconfig_json or schedconfig) through sites.queries, jobs through the query
+layer, one grouped count per table."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ LIST_COLUMNS = ("siteid", "cloud", "tier", "type", "vo_name", "corecount")
 
 @page("sites/sites.html", extra={"status": queries.parse_status})
 def sites(request: HttpRequest, params: Params) -> dict:
-    """Queues chosen by cloud= (schedconfig.cloud), vo= (schedconfig.vo_name) and
-    status=, each with every job at its siteid in the window by jobstatus. Other
-    job filters (jobtype=, prodsourcelabel=, ...) narrow the counted jobs."""
+    """Queues chosen by cloud= (the queue's home cloud), vo= (its VO) and status=,
+    each with every job at its siteid in the window by jobstatus. Other job filters
+    (jobtype=, prodsourcelabel=, ...) narrow the counted jobs."""
     chosen = queries.queues(queries.queue_q(params))
     job_params = queries.without_queue_params(params)
     siteids = sorted({q["siteid"] for q in chosen if q["siteid"]})
@@ -63,6 +64,9 @@ def sites(request: HttpRequest, params: Params) -> dict:
         "_columns": LIST_COLUMNS,
         "_status_counts": sorted(Counter(q["status"] for q in chosen).items()),
         "_queue_states": QUEUE_STATES,
+        # A callable: read only when the HTML is drawn, never for JSON.
+        "_clouds": lambda: [{**c, "url": link("/sites/", **{**selection, "cloud": c["name"]})}
+                            for c in queries.clouds()],
     }
 
 

@@ -15,7 +15,7 @@ from jobs.query import JobQuery
 from jobs.query.errors import errs_by_count
 from pandamon.params import parse_params
 from sites.models import Schedconfig
-from sites.queries import QUEUE_COLUMNS
+from sites.queries import QUEUE_KEYS
 from tests import sqlcheck
 from tests.pages import assert_bad_request, explicit_window, get_json, query_of
 
@@ -53,7 +53,7 @@ def test_sites_json_is_every_queue_with_exact_counts(client, window):
     assert sorted(q["nickname"] for q in queues) == sorted(r["nickname"] for r in schedconfig())
     expected = site_counts(start, end)
     for queue in queues:
-        assert set(queue) == set(QUEUE_COLUMNS) | {"states"}
+        assert set(queue) == set(QUEUE_KEYS) | {"states"}
         assert all(isinstance(n, int) for n in queue["states"].values())
         want = {state: n for (site, state), n in expected.items() if site == queue["siteid"]}
         assert queue["states"] == want, queue["nickname"]
@@ -147,7 +147,7 @@ def test_site_json_has_configuration_states_and_errors(client, window, by):
     response, body = get_json(client, f"/site/{queue[by]}/", query)
     assert response.status_code == 200
     assert set(body) == {"site", "states", "errsByCount", "window"}
-    assert set(body["site"]) == set(QUEUE_COLUMNS) and body["site"]["siteid"] == queue["siteid"]
+    assert set(body["site"]) == set(QUEUE_KEYS) and body["site"]["siteid"] == queue["siteid"]
     assert body["window"] == {"from": query["date_from"], "to": query["date_to"]}
     expected = {st: n for (s, st), n in site_counts(start, end).items() if s == queue["siteid"]}
     assert body["states"] == expected

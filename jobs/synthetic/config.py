@@ -1,8 +1,12 @@
-"""schedconfig and cloudconfig rows for the catalogue's queues and clouds (fact sheet §6)."""
+"""Queue configuration for the catalogue's queues and clouds, in both of PanDA's forms:
+legacy schedconfig/cloudconfig rows (fact sheet §6), or current schedconfig_json
+records with CRIC's keys plus site and panda_site rows (part 2, §5). The same
+queues either way, so the pages answer the same from either."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from jobs.synthetic import catalogue as cat
 
@@ -47,3 +51,53 @@ def cloudconfig_rows(now: dt.datetime) -> list[dict]:
             "email": f"atlas-adc-cloud-{name.lower()}@cern.ch", "fairshare": None, "modtime": now,
         })
     return rows
+
+
+# Legacy columns whose CRIC key has another name.
+_CRIC_NAMES = {"site": "atlas_site", "comment": "comment"}
+
+
+def cric_record(row: dict) -> dict:
+    """CRIC's record of one queue (what PanDA copies into schedconfig_json.data) from
+    its legacy row: CRIC kept most schedconfig names, renamed a few and added its own."""
+    q = {"nickname": row["nickname"], "siteid": row["siteid"]}
+    for key, value in row.items():
+        if key in ("nickname", "siteid", "lastmod", "vo_name"):
+            continue
+        q[_CRIC_NAMES.get(key, key)] = value
+    q.update({
+        "panda_resource": row["siteid"],
+        "vo_name": row["vo_name"], "vo": row["vo_name"],
+        "lastmod": row["lastmod"].replace(microsecond=0).isoformat(),
+        "catchall": "unifiedPandaQueue" if row["type"] == "production" else "",
+        "harvester": "CERN_central_A" if row["status"] != "offline" else "",
+        "mintime": 0, "maxwdir": row["maxinputsize"] + 2000, "is_cvmfs": True,
+        "direct_access_lan": row["type"] == "analysis", "direct_access_wan": False,
+        "queues": [{"ce_endpoint": f"{row['gatekeeper']}:9619", "ce_jobmanager": row["jobmanager"],
+                    "ce_queue_name": row["localqueue"], "ce_state": "ACTIVE"}],
+        "copytools": {"rucio": {"setup": ""}}, "region": row["cloud"],
+    })
+    return q
+
+
+def schedconfig_json_rows(now: dt.datetime) -> list[dict]:
+    """schedconfig_json rows: panda_queue = the siteid jobs carry in computingsite."""
+    return [{"panda_queue": row["siteid"], "data": json.dumps(cric_record(row)), "last_update": now}
+            for row in schedconfig_rows(now)]
+
+
+def site_rows(now: dt.datetime) -> list[dict]:
+    """site: one per experiment site; the clouds' Tier-1 sites are nuclei."""
+    tier1 = {t1 for _, _, t1, _ in cat.CLOUDS}
+    sites = {}
+    for row in schedconfig_rows(now):
+        name = row["site"]
+        level = {"T0": 0, "T1": 1, "T2": 2}.get(row["tier"], 3)
+        sites[name] = {"site_name": name, "role": "nucleus" if name in tier1 else "satellite",
+                       "tier_level": min(level, sites.get(name, {}).get("tier_level", 3)), "state": "ACTIVE"}
+    return list(sites.values())
+
+
+def panda_site_rows(now: dt.datetime) -> list[dict]:
+    return [{"panda_site_name": row["siteid"], "site_name": row["site"], "storage_site_name": row["site"],
+             "default_ddm_endpoint": row["ddm"], "is_local": "Y"} for row in schedconfig_rows(now)]

@@ -19,7 +19,8 @@ from jobs.synthetic.logs import LogWriter, clear
 from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
-from sites.models import Cloudconfig, Schedconfig
+from pandamon import introspection
+from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import JediTask
 
 LIVE_MODELS = {"defined4": Jobsdefined4, "waiting4": Jobswaiting4, "active4": Jobsactive4,
@@ -70,10 +71,10 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     statuslog, pandalog, tasks_out = writer(JobsStatuslog), writer(Pandalog), writer(JediTask)
 
     now_dt = options.now
-    sites = writer(Schedconfig)
-    sites.add_many(config.schedconfig_rows(now_dt))
-    clouds = writer(Cloudconfig)
-    clouds.add_many(config.cloudconfig_rows(now_dt))
+    queue_writers = []
+    for model, rows in queue_tables(connection):
+        queue_writers.append(writer(model))
+        queue_writers[-1].add_many(rows(now_dt))
 
     tasks = plan_tasks(rng, options.jobs, now, options.days)
     per_minute = max(1000, 10 ** len(str(options.jobs // max(1, options.days * 1440) * 50)))
@@ -109,7 +110,7 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
             progress(len(jobs))
 
     every = [*writers.values(), *period_writers.values(), files, params, statuslog, pandalog, tasks_out,
-             sites, clouds]
+             *queue_writers]
     if archive_writer is not None:
         every.append(archive_writer)
     for w in every:
@@ -120,3 +121,14 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     report.log_folders = logs.written
     report.tasks = len(tasks)
     return report
+
+
+def queue_tables(connection: BaseDatabaseWrapper) -> list:
+    """(model, rows(now)) for each queue table the database has, asked afresh: current
+    PanDA's schedconfig_json/site/panda_site, the legacy schedconfig/cloudconfig, or
+    both. The same catalogue queues in each."""
+    tables = ((SchedconfigJson, config.schedconfig_json_rows), (Site, config.site_rows),
+              (PandaSite, config.panda_site_rows), (Schedconfig, config.schedconfig_rows),
+              (Cloudconfig, config.cloudconfig_rows))
+    return [(model, rows) for model, rows in tables
+            if introspection.has_table(model, connection.alias, fresh=True)]

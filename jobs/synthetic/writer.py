@@ -18,11 +18,12 @@ from jobs import archive, ddl
 from jobs.models import JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.synthetic.mysql import MySQLSender
 from pandamon.schema import panda_table
-from sites.models import Cloudconfig, Schedconfig
+from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import JediTask
 
 # Every table the generator fills, in the order they are emptied.
-RELATED_MODELS = (Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig)
+RELATED_MODELS = (Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig,
+                  SchedconfigJson, Site, PandaSite)
 
 
 def _default(field: models.Field):
