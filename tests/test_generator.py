@@ -20,13 +20,18 @@ from jobs.archive import period_of
 from jobs.ddl import split_archive_tables
 from jobs.models import (
     Filestable4,
+    FilestableArch,
     Jobparamstable,
+    JobparamstableArch,
     Jobsactive4,
     Jobsarchived,
     Jobsarchived4,
+    Jobsdebug,
     Jobsdefined4,
     JobsStatuslog,
     Jobswaiting4,
+    Metatable,
+    MetatableArch,
     Pandalog,
 )
 from jobs.states import JOB_STATES
@@ -237,7 +242,9 @@ def test_statuslog_walks_forward_to_the_current_state(panda_db, all_jobs):
 
 @pytest.mark.django_db(databases=DBS)
 def test_every_job_has_files_params_and_some_pandalog(panda_db, all_jobs):
-    files = fetch(panda_db, f"SELECT row_id, pandaid, type, status, checksum FROM {table(panda_db, Filestable4)}")
+    # Past the fast buffer's retention a job's files and parameters are only in the archive's copies.
+    files = [f for model in (Filestable4, FilestableArch)
+             for f in fetch(panda_db, f"SELECT row_id, pandaid, type, status, checksum FROM {table(panda_db, model)}")]
     assert len({f[0] for f in files}) == len(files)
     kinds = defaultdict(Counter)
     for _, pandaid, kind, status, checksum in files:
@@ -249,7 +256,8 @@ def test_every_job_has_files_params_and_some_pandalog(panda_db, all_jobs):
     assert set(kinds) == set(all_jobs)
     assert all(k["log"] == 1 and 1 <= k["output"] <= 3 for k in kinds.values())
     assert 5 <= len(files) / len(all_jobs) <= 12
-    params = dict(fetch(panda_db, f"SELECT pandaid, jobparameters FROM {table(panda_db, Jobparamstable)}"))
+    params = {pandaid: text for model in (Jobparamstable, JobparamstableArch)
+              for pandaid, text in fetch(panda_db, f"SELECT pandaid, jobparameters FROM {table(panda_db, model)}")}
     assert set(params) == set(all_jobs) and all(params.values())
     messages = [m for (m,) in fetch(panda_db, f"SELECT message FROM {table(panda_db, Pandalog)}")]
     assert messages and all(m.startswith("PandaID=") for m in messages)
@@ -308,7 +316,8 @@ def test_error_catalogue_describes_codes():
 # --- Reproducibility and the split layout (scratch databases) ---------------------------------
 
 SMALL = {"jobs": 400, "days": 5, "now": "2026-03-01T12:00:00", "progress": False, "verbosity": 0}
-HASHED = (*JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig)
+HASHED = (*JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig,
+          FilestableArch, JobparamstableArch, Metatable, MetatableArch, Jobsdebug)
 
 
 def digest(connection) -> dict[str, str]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models.functions import Now
 
-from jobs.models.columns import clob, date, number, varchar
+from jobs.models.columns import UtcNow, clob, date, number, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
@@ -65,7 +64,7 @@ class FilestableArch(PandaModel):
     pk = models.CompositePrimaryKey("row_id", "modificationtime")
     row_id = number(11, null=False)
     pandaid = number(11, null=False, default=0)
-    modificationtime = date(null=False, db_default=Now())
+    modificationtime = date(null=False, db_default=UtcNow())
     creationtime = date()
     guid = varchar(64)
     lfn = varchar(256)
@@ -112,7 +111,7 @@ class JobparamstableArch(PandaModel):
     panda_no_primary_key = True
     pk = models.CompositePrimaryKey("pandaid", "modificationtime")
     pandaid = number(11, null=False)
-    modificationtime = date(null=False, db_default=Now())
+    modificationtime = date(null=False, db_default=UtcNow())
     jobparameters = clob()
 
     class Meta(PandaModel.Meta):
@@ -136,7 +135,7 @@ class MetatableArch(PandaModel):
     panda_no_primary_key = True
     pk = models.CompositePrimaryKey("pandaid", "modificationtime")
     pandaid = number(11, null=False, default=0)
-    modificationtime = date(null=False, db_default=Now())
+    modificationtime = date(null=False, db_default=UtcNow())
     metadata = clob()
 
     class Meta(PandaModel.Meta):

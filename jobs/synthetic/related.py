@@ -1,11 +1,23 @@
-"""Rows hanging off a job or a task: files, parameters, state history, pilot log
-extracts, the JEDI task row (fact sheet §7)."""
+"""Rows hanging off a job or a task: files, parameters, the pilot's job report,
+debug stdout, state history, pilot log extracts, the JEDI task row (fact sheet §7),
+and where PanDA keeps the companions over a job's life (panda-schema-jedi.md §2, §8).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
+from jobs.models import (
+    Filestable4,
+    FilestableArch,
+    Jobparamstable,
+    JobparamstableArch,
+    Jobsdebug,
+    Metatable,
+    MetatableArch,
+)
 from jobs.synthetic.jobs import EPOCH, Job, at
 from jobs.synthetic.lifecycle import ENDED
 from jobs.synthetic.tasks import Task
@@ -113,6 +125,91 @@ def jobparams(rng: random.Random, job: Job, task: Task) -> dict:
             f"--qgraph-node-id {rng.getrandbits(64):x} -i {task.input_dataset} -o {task.output_dataset}"
         )
     return {"pandaid": row["pandaid"], "modificationtime": row["modificationtime"], "jobparameters": params}
+
+
+# Companion tables the generator fills: filestable4 and jobparamstable are in every
+# layout, the others where the database has them.
+OPTIONAL_COMPANIONS = (Metatable, FilestableArch, JobparamstableArch, MetatableArch, Jobsdebug)
+COMPANION_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS)
+ARCHIVE_OF = {Filestable4: FilestableArch, Jobparamstable: JobparamstableArch, Metatable: MetatableArch}
+LIVE_TABLES = ("defined4", "waiting4", "active4")
+
+
+def companions(job: Job, task: Task, file_rows: list[dict], params: dict, present: set[type]) -> dict[type, list]:
+    """The job's rows in each companion table, as PanDA would hold them now.
+
+    A live job's files and parameters sit at 1970-01-01 (the column default) until
+    the server archives the job and stamps the job's modificationtime on them (and
+    on the pilot's job report, written when the job ends). Past the fast buffer's
+    retention the rows are only in the *_arch tables, where the database has them.
+    Content that the shared random stream does not draw comes from a per-job
+    generator, so adding it leaves every other generated row as it was.
+    """
+    row = job.row
+    rng = random.Random(row["pandaid"])
+    live = set(job.tables) <= set(LIVE_TABLES)
+    out: dict[type, list] = {Filestable4: file_rows, Jobparamstable: [params]}
+    if live:
+        for r in (*file_rows, params):
+            r["modificationtime"] = EPOCH
+    elif row["starttime"] is not None and Metatable in present:
+        out[Metatable] = [{"pandaid": row["pandaid"], "modificationtime": row["modificationtime"],
+                           "metadata": job_report(rng, job, task, file_rows)}]
+    if job.tables == ("archive",):
+        for model in list(out):
+            if ARCHIVE_OF[model] in present:
+                out[ARCHIVE_OF[model]] = out.pop(model)
+        for r in out.get(FilestableArch, ()):
+            r["creationtime"] = row["creationtime"]
+    if Jobsdebug in present and "active4" in job.tables and _debug_mode(row):
+        out[Jobsdebug] = [{"pandaid": row["pandaid"], "stdout": debug_tail(rng, job)}]
+    return out
+
+
+def _debug_mode(row: dict) -> bool:
+    """PanDA keeps stdout for jobs in debug mode; here a few running jobs are in it."""
+    return "debug" in (row.get("specialhandling") or "") or (row["jobstatus"] == "running"
+                                                            and row["pandaid"] % 17 == 0)
+
+
+def job_report(rng: random.Random, job: Job, task: Task, file_rows: list[dict]) -> str:
+    """A small pilot job report (JSON text), after the shape of the transform's jobReport.json."""
+    row = job.row
+    exit_code = int(row["transexitcode"]) if (row["transexitcode"] or "").isdigit() else 0
+    wall = int((row["endtime"] - row["starttime"]).total_seconds()) if row["endtime"] else 0
+
+    def listed(kind: str) -> list[dict]:
+        return [{"name": f["lfn"], "file_guid": f["guid"], "file_size": f["fsize"],
+                 **({"nentries": rng.randint(100, task.events or 1000)} if kind != "log" else {})}
+                for f in file_rows if f["type"] == kind]
+
+    report = {
+        "reportVersion": "1.1.0",
+        "created": f"{row['endtime'] or row['modificationtime']:%Y-%m-%dT%H:%M:%S}",
+        "exitCode": exit_code,
+        "exitAcronym": "OK" if exit_code == 0 else "TRF_EXEC_FAIL",
+        "exitMsg": "OK" if exit_code == 0 else (row.get("exeerrordiag") or "payload failed")[:200],
+        "files": {"input": [{"subFiles": listed("input")}], "output": [{"subFiles": listed("output")}]},
+        "executor": [{"name": task.transformation.rsplit("/", 1)[-1], "rc": exit_code, "statusOK": exit_code == 0,
+                      "wallTime": wall, "nevents": row.get("nevents") or 0}],
+        "resource": {"machine": {"node": row["modificationhost"], "platform": "x86_64-el9"},
+                     "cpuTime": row.get("cpuconsumptiontime") or 0, "wallTime": wall},
+    }
+    return json.dumps(report)
+
+
+def debug_tail(rng: random.Random, job: Job) -> str:
+    """The last lines of the pilot's stdout, as the pilot sends them in debug mode (≤ 2048 characters)."""
+    row = job.row
+    t = row["modificationtime"]
+    lines = [f"{t - dt.timedelta(seconds=30 * (5 - i)):%Y-%m-%d %H:%M:%S} | INFO | "
+             f"monitor | {msg}" for i, msg in enumerate((
+                 f"PandaID={row['pandaid']} payload running on {row['modificationhost']}",
+                 f"event {rng.randint(10, 500)} processed",
+                 f"memory: rss={rng.randint(900_000, 3_000_000)} kB",
+                 "heartbeat sent to the server",
+                 f"event {rng.randint(500, 1000)} processed"))]
+    return "\n".join(lines)[:2048]
 
 
 def statuslog(job: Job) -> list[dict]:

@@ -11,12 +11,13 @@ from pathlib import Path
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jobs import archive
-from jobs.models import Filestable4, Jobparamstable, JobsStatuslog, Pandalog
+from jobs.models import JobsStatuslog, Pandalog
 from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
 from jobs.synthetic import config, related
 from jobs.synthetic.jobs import EPOCH, JobFactory, PandaIds, task_status
 from jobs.synthetic.logs import LogWriter, clear
 from jobs.synthetic.mysql import MySQLSender
+from jobs.synthetic.related import COMPANION_MODELS, OPTIONAL_COMPANIONS
 from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from pandamon import introspection
@@ -67,7 +68,9 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     naming = split_naming(connection) if options.archive_layout == "split" else None
     period_writers: dict[str, TableWriter] = {}
     archive_writer = writer(Jobsarchived) if naming is None else None
-    files, params = writer(Filestable4), writer(Jobparamstable)
+    # The companions this database has (older layouts lack metatable, the *_arch tables, jobsdebug).
+    companions = {m: writer(m) for m in COMPANION_MODELS
+                  if m not in OPTIONAL_COMPANIONS or introspection.has_table(m, connection.alias, fresh=True)}
     statuslog, pandalog, tasks_out = writer(JobsStatuslog), writer(Pandalog), writer(JediTask)
 
     now_dt = options.now
@@ -101,15 +104,17 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
                     if name not in period_writers:
                         period_writers[name] = writer(ensure_period_table(connection, name))
                     period_writers[name].add(row)
-            files.add_many(related.files(rng, job, task, row_ids))
-            params.add(related.jobparams(rng, job, task))
+            file_rows = related.files(rng, job, task, row_ids)
+            param_row = related.jobparams(rng, job, task)
+            for model, rows in related.companions(job, task, file_rows, param_row, set(companions)).items():
+                companions[model].add_many(rows)
             statuslog.add_many(related.statuslog(job))
             pandalog.add_many(related.pandalog(rng, job, log_ids))
             logs.offer(job)
         if progress is not None:
             progress(len(jobs))
 
-    every = [*writers.values(), *period_writers.values(), files, params, statuslog, pandalog, tasks_out,
+    every = [*writers.values(), *period_writers.values(), *companions.values(), statuslog, pandalog, tasks_out,
              *queue_writers]
     if archive_writer is not None:
         every.append(archive_writer)

@@ -17,12 +17,14 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from jobs import archive, ddl
 from jobs.models import JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.synthetic.mysql import MySQLSender
+from jobs.synthetic.related import OPTIONAL_COMPANIONS
 from pandamon.schema import panda_table
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import JediTask
 
 # Every table the generator fills, in the order they are emptied.
-RELATED_MODELS = (Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig,
+RELATED_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS, JobsStatuslog, Pandalog, JediTask, Schedconfig,
+                  Cloudconfig,
                   SchedconfigJson, Site, PandaSite)
 
 
@@ -31,7 +33,9 @@ def _default(field: models.Field):
     db_default = getattr(field, "db_default", models.NOT_PROVIDED)
     if db_default is models.NOT_PROVIDED:
         return None
-    return db_default.value if hasattr(db_default, "resolve_expression") else db_default
+    # An expression default (UtcNow) is the database's to compute: the generator
+    # supplies those columns itself.
+    return getattr(db_default, "value", None) if hasattr(db_default, "resolve_expression") else db_default
 
 
 class TableWriter:
