@@ -95,6 +95,11 @@ JOB = obj({
     "statuslog": array({"type": "object"}),
     "retries": array({"type": "object"}),
     "logs": array({"type": "object"}),
+}, {
+    # From jobparamstable / metatable, else their archive copies; jobsdebug.
+    "jobparameters": nullable(STRING),
+    "metadata": nullable(STRING),  # the pilot's job report, JSON as text
+    "debugstdout": nullable(STRING),
 })
 
 STATUSLOG = array(obj({
