@@ -29,6 +29,9 @@ class PandaModel(models.Model):
     """
 
     panda_table = True
+    # True where PanDA gives the table no primary key: the model still declares one
+    # so Django can map rows, but the schema builder (jobs.ddl) creates none.
+    panda_no_primary_key = False
     objects = ReadOnlyQuerySet.as_manager()
 
     save = delete = save_base = _refuse

@@ -24,6 +24,7 @@ from django.db.utils import load_backend
 
 from jobs.archive import periods_between
 from jobs.ddl import (
+    LayoutError,
     SchemaExistsError,
     create_schema,
     default_span,
@@ -41,10 +42,16 @@ from tasks.models import JediTask
 START, END = dt.datetime(2024, 1, 1), dt.datetime(2025, 12, 31)
 MONTHS = [f"p{year}{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
 
+# The pandamon layout: every PanDA table but current PanDA's queue tables.
 PANDA_TABLES = {
     "jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "jobsarchived", "filestable4",
-    "jobparamstable", "jobs_statuslog", "pandalog", "jedi_tasks", "schedconfig", "cloudconfig",
+    "jobparamstable", "jobs_statuslog", "pandalog", "schedconfig", "cloudconfig",
+    "filestable_arch", "jobparamstable_arch", "metatable", "metatable_arch", "jobsdebug",
+    "jedi_tasks", "jedi_datasets", "jedi_dataset_contents", "jedi_taskparams", "tasks_statuslog",
+    "jedi_job_retry_history", "harvester_instances", "harvester_workers", "harvester_rel_jobs_workers",
+    "harvester_worker_stats", "global_shares", "jedi_work_queue",
 }  # fmt: skip
+CURRENT_QUEUE_TABLES = {"schedconfig_json", "site", "panda_site"}
 JOB_TABLES = ("jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "jobsarchived")
 # Names PanDA's own code and every monitor query use; a rename in a model must fail here.
 KEY_JOB_COLUMNS = {
@@ -117,7 +124,7 @@ def scratch_database(directory: Path) -> Iterator[BaseDatabaseWrapper]:
 def partitioned(django_db_blocker, tmp_path_factory) -> Iterator[BaseDatabaseWrapper]:
     """One scratch database with the partitioned layout, shared by the read-only checks."""
     with django_db_blocker.unblock(), scratch_database(tmp_path_factory.mktemp("schema")) as connection:
-        create_schema(connection, layout="partitioned", start=START, end=END)
+        create_schema(connection, archive_layout="partitioned", start=START, end=END)
         yield connection
 
 
@@ -167,17 +174,25 @@ def utc(*args: int) -> dt.datetime:
 
 
 def test_creates_every_panda_table_with_the_models_columns(partitioned):
-    assert {model._meta.db_table for model in panda_models()} == PANDA_TABLES
+    assert {model._meta.db_table for model in panda_models()} == PANDA_TABLES | CURRENT_QUEUE_TABLES
     assert PANDA_TABLES <= tables(partitioned)
+    assert not CURRENT_QUEUE_TABLES & tables(partitioned)
     for model in panda_models():
+        if model._meta.db_table in CURRENT_QUEUE_TABLES:
+            continue
         table = model._meta.db_table
         fields = model._meta.concrete_fields
         found = columns(partitioned, table)
         assert set(found) == {field.column for field in fields}, table
         not_null = {name for name, nullable in found.items() if not nullable}
         assert not_null == {field.column for field in fields if not field.null}, table
-        assert indexes(partitioned, table) == {
-            index.name: [model._meta.get_field(name).column for name in index.fields] for index in model._meta.indexes
+        found_indexes = indexes(partitioned, table)
+        expressions = {index.name for index in model._meta.indexes if index.expressions}  # e.g. UPPER(taskname)
+        assert expressions <= set(found_indexes), table
+        assert {name: cols for name, cols in found_indexes.items() if name not in expressions} == {
+            index.name: [model._meta.get_field(name).column for name in index.fields]
+            for index in model._meta.indexes
+            if not index.expressions
         }, table
 
 
@@ -215,7 +230,7 @@ def test_plain_sql_rows_read_back_through_the_models_with_defaults(partitioned):
     assert (active.jobstatus, active.prodsourcelabel, active.prodserieslabel) == (
         "activated",
         "managed",
-        "pandatest",
+        "Rome",
     )
     assert active.jobdefinitionid == active.currentpriority == active.attemptnr == active.nevents == 0
     assert active.piloterrorcode == active.taskbuffererrorcode == active.cpuconsumptiontime == 0
@@ -362,7 +377,7 @@ def test_postgresql_partitions_the_archive_by_month(partitioned):
 )
 def test_split_layout_creates_one_table_per_period(scratch, naming, first, last):
     start, end = dt.datetime(2007, 1, 1), dt.datetime(2008, 12, 31)
-    create_schema(scratch, layout="split", naming=naming, start=start, end=end)
+    create_schema(scratch, archive_layout="split", naming=naming, start=start, end=end)
 
     expected = periods_between(start, end, naming)
     found = split_archive_tables(scratch)
@@ -387,14 +402,14 @@ def test_split_layout_creates_one_table_per_period(scratch, naming, first, last)
 
 
 def test_replace_swaps_the_archive_layout(scratch):
-    create_schema(scratch, layout="split", start=START, end=END)
+    create_schema(scratch, archive_layout="split", start=START, end=END)
     assert split_archive_tables(scratch)
 
     with pytest.raises(SchemaExistsError) as error:
-        create_schema(scratch, layout="partitioned", start=START, end=END)
+        create_schema(scratch, archive_layout="partitioned", start=START, end=END)
     assert "jobsactive4" in error.value.tables
 
-    create_schema(scratch, layout="partitioned", start=START, end=END, replace=True)
+    create_schema(scratch, archive_layout="partitioned", start=START, end=END, replace=True)
     assert split_archive_tables(scratch) == []
     assert PANDA_TABLES <= tables(scratch)
 
@@ -425,7 +440,8 @@ def test_sql_oracle_partitions_the_archive_by_range(monkeypatch):
     assert """PARTITION "P202406" VALUES LESS THAN (TO_DATE('2024-07-01', 'YYYY-MM-DD'))""" in archive
     assert archive.count("VALUES LESS THAN (TO_DATE(") == len(MONTHS)
     assert archive.endswith('PARTITION "PMAX" VALUES LESS THAN (MAXVALUE));')
-    assert 'PRIMARY KEY ("PANDAID", "MODIFICATIONTIME")' in archive
+    assert "PRIMARY KEY" not in archive  # PanDA's archive has none
+    assert 'PRIMARY KEY ("PANDAID", "MODIFICATIONTIME")' in statement(lines, 'CREATE TABLE "JOBSARCHIVED4" ')
     assert "PARTITION" not in statement(lines, 'CREATE TABLE "JOBSARCHIVED4" ')
     assert 'CREATE INDEX "JOBSARCHIVED_MODTIME" ON "JOBSARCHIVED" ("MODIFICATIONTIME") LOCAL;' in lines
     assert 'CREATE INDEX "JOBSACTIVE4_MODTIME" ON "JOBSACTIVE4" ("MODIFICATIONTIME");' in lines
@@ -446,7 +462,7 @@ def test_sql_mysql_and_postgresql_work_without_a_server(monkeypatch):
     assert len(partitions) == len(MONTHS) + 1
     assert (
         'CREATE TABLE "jobsarchived_p202406" PARTITION OF "jobsarchived" '
-        "FOR VALUES FROM ('2024-06-01 00:00:00+00') TO ('2024-07-01 00:00:00+00');"
+        "FOR VALUES FROM ('2024-06-01 00:00:00') TO ('2024-07-01 00:00:00');"
     ) in partitions
     assert 'CREATE TABLE "jobsarchived_pdefault" PARTITION OF "jobsarchived" DEFAULT;' in partitions
 
@@ -535,3 +551,238 @@ def test_command_creates_refuses_and_replaces(scratch, settings):
     assert "jobsarchived" not in tables(scratch)
     # 4 months back and a few ahead, in two-month tables named as settings say (pair by default)
     assert split_archive_tables(scratch) == periods_between(*default_span(4), "pair")
+
+
+# --- 7. postgres-doma: PanDA's official PostgreSQL layout ------------------------------------
+
+DOMA = ("doma_panda", "doma_pandaarch")
+DOMA_SPAN = (dt.datetime(2026, 1, 1), dt.datetime(2026, 4, 10))  # 100 days
+
+
+def skip_unless_postgresql():
+    if vendor() != "postgresql":
+        pytest.skip("postgres-doma is PostgreSQL's layout; the PostgreSQL run of the suite covers it")
+
+
+@pytest.fixture(scope="module")
+def doma(django_db_blocker, tmp_path_factory) -> Iterator[BaseDatabaseWrapper]:
+    """A scratch database with the postgres-doma layout in doma_panda / doma_pandaarch."""
+    skip_unless_postgresql()
+    with django_db_blocker.unblock(), scratch_database(tmp_path_factory.mktemp("doma")) as connection:
+        create_schema(connection, layout="postgres-doma", schemas=DOMA, start=DOMA_SPAN[0], end=DOMA_SPAN[1])
+        yield connection
+
+
+def fetch(connection: BaseDatabaseWrapper, sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def doma_tables(connection: BaseDatabaseWrapper) -> dict[str, set[str]]:
+    """Tables (not partitions) by schema."""
+    rows = fetch(
+        connection,
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%s)",
+        [list(DOMA)],
+    )
+    found: dict[str, set[str]] = {schema: set() for schema in DOMA}
+    for schema, table in rows:
+        found[schema].add(table)
+    return found
+
+
+def partitions(connection: BaseDatabaseWrapper, qualified: str) -> list[str]:
+    rows = fetch(
+        connection,
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = %s::regclass ORDER BY c.relname",
+        [qualified],
+    )
+    return [row[0] for row in rows]
+
+
+def test_doma_puts_each_table_in_its_schema_without_legacy_queues(doma):
+    found = doma_tables(doma)
+    assert found["doma_pandaarch"] == {"jobsarchived", "filestable_arch", "jobparamstable_arch", "metatable_arch"}
+    main = found["doma_panda"]
+    assert {
+        "jobsdefined4", "jobswaiting4", "jobsactive4", "jobsarchived4", "filestable4", "jobparamstable", "metatable",
+        "jobs_statuslog", "pandalog", "jobsdebug", "schedconfig_json", "site", "panda_site", "jedi_tasks",
+        "jedi_datasets", "jedi_dataset_contents", "jedi_taskparams", "tasks_statuslog", "jedi_job_retry_history",
+        "jedi_work_queue", "global_shares", "harvester_instances", "harvester_workers",
+        "harvester_rel_jobs_workers", "harvester_worker_stats",
+    } <= main  # fmt: skip
+    assert not {"schedconfig", "cloudconfig"} & (main | found["doma_pandaarch"])
+    # Nothing landed in the connection's own schema.
+    assert not {"jobsactive4", "jobsarchived"} & tables(doma)
+
+
+def test_doma_partitions_monthly_and_daily_with_a_default(doma):
+    monthly = partitions(doma, "doma_panda.jobsarchived4")
+    assert monthly == [f"jobsarchived4_p2026{m:02d}" for m in (1, 2, 3, 4)] + ["jobsarchived4_pdefault"]
+    for table in ("filestable4", "jobparamstable", "metatable", "jobs_statuslog", "pandalog"):
+        daily = partitions(doma, f"doma_panda.{table}")
+        assert len(daily) == 100 + 1, table  # 2026-01-01 .. 2026-04-10, and DEFAULT
+        assert {f"{table}_p20260101", f"{table}_p20260410", f"{table}_pdefault"} <= set(daily), table
+    key = fetch(doma, "SELECT pg_get_partkeydef('doma_panda.pandalog'::regclass)")[0][0]
+    assert key == "RANGE (bintime)"
+    # The archive is one plain table.
+    assert partitions(doma, "doma_pandaarch.jobsarchived") == []
+    assert fetch(doma, "SELECT relkind FROM pg_class WHERE oid = 'doma_pandaarch.jobsarchived'::regclass")[0][0] == "r"
+
+
+def test_doma_rows_of_any_date_have_a_partition(doma):
+    insert(doma, 'doma_panda"."jobparamstable', pandaid=11)  # a live job's row: modificationtime 1970-01-01
+    insert(doma, 'doma_panda"."jobparamstable', pandaid=12, modificationtime="2026-02-03 04:05:06")
+    insert(doma, 'doma_panda"."jobs_statuslog', pandaid=12, modificationtime="2031-01-01", jobstatus="running")
+    insert(doma, 'doma_panda"."jobs_statuslog', pandaid=12, modificationtime="2031-01-01", jobstatus="running")
+    rows = dict(fetch(doma, "SELECT pandaid, tableoid::regclass::text FROM doma_panda.jobparamstable"))
+    assert rows == {11: "doma_panda.jobparamstable_pdefault", 12: "doma_panda.jobparamstable_p20260203"}
+    # No key on jobs_statuslog: PanDA's rows need not be unique.
+    assert fetch(doma, "SELECT COUNT(*) FROM doma_panda.jobs_statuslog_pdefault")[0][0] == 2
+
+
+def primary_key(connection: BaseDatabaseWrapper, qualified: str) -> list[str] | None:
+    rows = fetch(
+        connection,
+        "SELECT a.attname FROM pg_constraint c JOIN unnest(c.conkey) WITH ORDINALITY k(attnum, n) ON true"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum"
+        " WHERE c.conrelid = %s::regclass AND c.contype = 'p' ORDER BY k.n",
+        [qualified],
+    )
+    return [row[0] for row in rows] or None
+
+
+def test_doma_primary_keys_as_panda_has_them(doma):
+    assert primary_key(doma, "doma_panda.jobsarchived4") == ["pandaid", "modificationtime"]
+    assert primary_key(doma, "doma_panda.filestable4") == ["row_id", "modificationtime"]  # holds the partition key
+    assert primary_key(doma, "doma_panda.jobsactive4") == ["pandaid"]
+    assert primary_key(doma, "doma_panda.harvester_workers") == ["harvesterid", "workerid", "lastupdate"]
+    for table in (
+        "doma_pandaarch.jobsarchived", "doma_pandaarch.filestable_arch", "doma_pandaarch.jobparamstable_arch",
+        "doma_pandaarch.metatable_arch", "doma_panda.jobs_statuslog", "doma_panda.pandalog",
+        "doma_panda.tasks_statuslog", "doma_panda.jedi_job_retry_history",
+    ):  # fmt: skip
+        assert primary_key(doma, table) is None, table
+
+
+def leading_index_columns(connection: BaseDatabaseWrapper, qualified: str) -> set[str]:
+    rows = fetch(
+        connection,
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+        " WHERE i.indrelid = %s::regclass",
+        [qualified],
+    )
+    return {row[0] for row in rows}
+
+
+def test_doma_archive_is_indexed_on_statechangetime_not_modificationtime(doma):
+    leading = leading_index_columns(doma, "doma_pandaarch.jobsarchived")
+    assert {"statechangetime", "pandaid", "jeditaskid", "computingsite", "produsername"} <= leading
+    indexed = fetch(
+        doma,
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        " WHERE i.indrelid = 'doma_pandaarch.jobsarchived'::regclass",
+    )
+    assert "modificationtime" not in {row[0] for row in indexed}
+    assert "modificationtime" in leading_index_columns(doma, "doma_panda.jobsarchived4")
+
+
+def test_doma_not_null_columns_as_panda_has_them(doma):
+    rows = fetch(
+        doma,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = ANY(%s) AND is_nullable = 'NO' AND column_default IS NULL",
+        [list(DOMA)],
+    )
+    not_null = {(table, column) for table, column in rows}
+    # Fact sheet §3: NOT NULL with no default, the writer must supply them.
+    expected = {
+        ("filestable4", "row_id"), ("jobsarchived4", "modificationtime"),
+        ("jobs_statuslog", "pandaid"), ("jobs_statuslog", "modificationtime"), ("jobs_statuslog", "jobstatus"),
+        ("jedi_tasks", "jeditaskid"), ("jedi_tasks", "status"), ("jedi_tasks", "username"),
+        ("jedi_tasks", "creationdate"), ("jedi_tasks", "modificationtime"),
+        ("jedi_datasets", "datasetname"), ("jedi_datasets", "type"), ("jedi_datasets", "creationtime"),
+        ("jedi_dataset_contents", "fileid"), ("jedi_dataset_contents", "lfn"), ("jedi_dataset_contents", "status"),
+        ("jedi_taskparams", "jeditaskid"), ("tasks_statuslog", "status"), ("schedconfig_json", "panda_queue"),
+        ("site", "site_name"), ("panda_site", "site_name"), ("harvester_instances", "harvester_id"),
+        ("harvester_workers", "lastupdate"), ("harvester_workers", "status"),
+        ("harvester_rel_jobs_workers", "pandaid"), ("harvester_worker_stats", "lastupdate"),
+        ("global_shares", "value"), ("jedi_work_queue", "vo"), ("filestable_arch", "row_id"),
+        ("jobparamstable_arch", "pandaid"), ("jobsdebug", "pandaid"),
+    }  # fmt: skip
+    assert expected <= not_null, expected - not_null
+    nullable = {("jobs_statuslog", "modiftime_extended"), ("harvester_worker_stats", "n_workers"),
+                ("jedi_tasks", "site"), ("jedi_dataset_contents", "pandaid")}  # fmt: skip
+    assert not nullable & not_null
+    site = fetch(doma, "SELECT character_maximum_length FROM information_schema.columns"
+                       " WHERE table_schema = 'doma_panda' AND table_name = 'jedi_tasks' AND column_name = 'site'")
+    assert site == [(60,)]
+
+
+def test_doma_sequences(doma):
+    rows = fetch(
+        doma,
+        "SELECT sequencename, cache_size, max_value, cycle FROM pg_sequences WHERE schemaname = 'doma_panda'",
+    )
+    found = {name: (cache, maximum, cycle) for name, cache, maximum, cycle in rows}
+    assert {"jobsdefined4_pandaid_seq", "jedi_datasets_id_seq", "jedi_work_queue_id_seq"} <= set(found)
+    assert found["filestable4_row_id_seq"][0] == 20
+    assert found["jedi_dataset_cont_fileid_seq"][0] == 100
+    assert found["subcounter_subid_seq"][1:] == (9_999_999, True)
+
+
+def test_doma_replace_rebuilds_tables_and_sequences(scratch):
+    skip_unless_postgresql()
+    span = {"start": dt.datetime(2026, 3, 1), "end": dt.datetime(2026, 3, 3)}
+    create_schema(scratch, layout="postgres-doma", schemas=DOMA, **span)
+    with pytest.raises(SchemaExistsError):
+        create_schema(scratch, layout="postgres-doma", schemas=DOMA, **span)
+    create_schema(scratch, layout="postgres-doma", schemas=DOMA, replace=True, **span)
+    assert partitions(scratch, "doma_panda.filestable4") == [
+        "filestable4_p20260301", "filestable4_p20260302", "filestable4_p20260303", "filestable4_pdefault",
+    ]  # fmt: skip
+
+
+def test_doma_refuses_without_schemas_or_postgresql(monkeypatch, settings):
+    settings.PANDA_SCHEMA = settings.PANDA_ARCHIVE_SCHEMA = ""
+    with pytest.raises(CommandError, match="needs PANDA_SCHEMA and PANDA_ARCHIVE_SCHEMA"):
+        sql_output(monkeypatch, "postgresql", "--layout", "postgres-doma")
+    settings.PANDA_SCHEMA, settings.PANDA_ARCHIVE_SCHEMA = DOMA
+    with pytest.raises(CommandError, match="postgresql"):
+        sql_output(monkeypatch, "mysql", "--layout", "postgres-doma")
+    lines = sql_output(monkeypatch, "postgresql", "--layout", "postgres-doma")
+    assert 'CREATE SCHEMA IF NOT EXISTS "doma_pandaarch";' in lines
+    assert 'CREATE TABLE "doma_pandaarch"."jobsarchived_p202406" PARTITION OF' not in " ".join(lines)
+    assert any(line.startswith('CREATE TABLE "doma_panda"."filestable4_p20240101" PARTITION OF') for line in lines)
+
+
+# --- 8. oracle-atlas: printed only ----------------------------------------------------------
+
+
+def test_oracle_atlas_prints_qualified_upper_case_range_partitioned_ddl(monkeypatch):
+    lines = sql_output(monkeypatch, "oracle", "--layout", "oracle-atlas")
+    created = {line.split(" (")[0].removeprefix("CREATE TABLE ") for line in lines if line.startswith("CREATE TABLE")}
+    assert '"ATLAS_PANDAARCH"."JOBSARCHIVED"' in created and '"ATLAS_PANDA"."JOBSARCHIVED4"' in created
+    assert '"ATLAS_PANDA"."SCHEDCONFIG_JSON"' in created and '"ATLAS_PANDA"."JEDI_TASKS"' in created
+    assert all(name.startswith(('"ATLAS_PANDA".', '"ATLAS_PANDAARCH".')) and name == name.upper() for name in created)
+    assert not {'"ATLAS_PANDA"."SCHEDCONFIG"', '"ATLAS_PANDA"."CLOUDCONFIG"'} & created
+
+    fast = statement(lines, 'CREATE TABLE "ATLAS_PANDA"."JOBSARCHIVED4" ')
+    assert '"MODIFICATIONTIME" DATE NOT NULL' in fast
+    assert 'PARTITION BY RANGE ("MODIFICATIONTIME")' in fast
+    assert """PARTITION "P20240615" VALUES LESS THAN (TO_DATE('2024-06-16', 'YYYY-MM-DD'))""" in fast  # daily
+    archive = statement(lines, 'CREATE TABLE "ATLAS_PANDAARCH"."JOBSARCHIVED" ')
+    assert """PARTITION "P202406" VALUES LESS THAN (TO_DATE('2024-07-01', 'YYYY-MM-DD'))""" in archive  # monthly
+    assert "PRIMARY KEY" not in archive
+    index = 'CREATE INDEX "JOBSARCHIVED_STATECHANGETIME" ON "ATLAS_PANDAARCH"."JOBSARCHIVED" ("STATECHANGETIME")'
+    assert f"{index} LOCAL;" in lines
+    sequence = 'CREATE SEQUENCE "ATLAS_PANDA"."JOBSDEFINED4_PANDAID_SEQ"'
+    assert f"{sequence} INCREMENT BY 1 MINVALUE 1 START WITH 1 NOCACHE;" in lines
+
+
+def test_oracle_atlas_is_never_created(scratch):
+    with pytest.raises(LayoutError, match="printed only"):
+        create_schema(scratch, layout="oracle-atlas")

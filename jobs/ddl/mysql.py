@@ -1,4 +1,4 @@
-"""MariaDB/MySQL partitioning of the archive.
+"""MariaDB/MySQL range partitioning.
 
 RANGE COLUMNS rather than RANGE(TO_DAYS(...)): it compares the DATETIME column
 itself, so a plain `modificationtime >= ... AND modificationtime < ...` prunes
@@ -12,12 +12,13 @@ from __future__ import annotations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Model
 
-from jobs.ddl.partitioning import Month, Partitioning, key_column
+from jobs.ddl.partitioning import Part, Partitioning, key_column
 
 
-def partitioning(editor: BaseDatabaseSchemaEditor, model: type[Model], months: list[Month]) -> Partitioning:
+def partitioning(editor: BaseDatabaseSchemaEditor, model: type[Model], key: str, parts: list[Part]) -> Partitioning:
     qn = editor.quote_name
     # DDL takes no bind parameters; the bounds are datetimes we computed, rendered with strftime.
-    parts = [f"PARTITION {qn(m.name)} VALUES LESS THAN ('{m.end:%Y-%m-%d %H:%M:%S}')" for m in months]
-    parts.append(f"PARTITION {qn('pmax')} VALUES LESS THAN (MAXVALUE)")
-    return Partitioning(clause=f"PARTITION BY RANGE COLUMNS({key_column(editor, model)}) ({', '.join(parts)})")
+    clauses = [f"PARTITION {qn(p.name)} VALUES LESS THAN ('{p.end:%Y-%m-%d %H:%M:%S}')" for p in parts]
+    clauses.append(f"PARTITION {qn('pmax')} VALUES LESS THAN (MAXVALUE)")
+    column = key_column(editor, model, key)
+    return Partitioning(clause=f"PARTITION BY RANGE COLUMNS({column}) ({', '.join(clauses)})", key=key)

@@ -39,7 +39,7 @@ class JobBase(PandaModel):
     atlasrelease = varchar(64)
     transformation = varchar(250)
     homepackage = varchar(80)
-    prodserieslabel = varchar(20, default="pandatest")
+    prodserieslabel = varchar(20, default="Rome")
     prodsourcelabel = varchar(20, default="managed")
     produserid = varchar(250)
     assignedpriority = number(9, null=False, default=0)
@@ -97,7 +97,7 @@ class JobBase(PandaModel):
     lockedby = varchar(128)
     relocationflag = number(1, default=0)
     jobexecutionid = number(11, default=0)
-    vo = varchar(16)
+    vo = varchar(32)  # PostgreSQL 32, Oracle V(16)
     pilottiming = varchar(100)
     workinggroup = varchar(20)
     processingtype = varchar(64)
@@ -218,15 +218,22 @@ class Jobsarchived4(JobBase):
 
 
 class Jobsarchived(JobBase):
-    """The long-term archive. Real PanDA has no PK here; (pandaid, modificationtime)
-    is unique in practice and lets MariaDB/PostgreSQL partition the demo table."""
+    """The long-term archive. PanDA gives it no primary key (a job may sit in it twice
+    while copied); (pandaid, modificationtime) maps the rows, the DDL creates none."""
 
+    panda_no_primary_key = True
     pk = models.CompositePrimaryKey("pandaid", "modificationtime")
     pandaid = models.BigIntegerField()
     jobstatus = varchar(15, null=False, default="unknown")
+    # The archive leaves these nullable and without default, and its unit is wider.
+    nevents = number(10)
+    cpuconsumptiontime = number(20)
+    minramunit = char(4)
 
     class Meta(JobBase.Meta):
         db_table = panda_table("jobsarchived", archive=True)
+        # No key to find a job by: PanDA's archive has a (non-unique) pandaid index.
+        indexes = [*JobBase.Meta.indexes, models.Index(fields=["pandaid"], name="%(class)s_pandaid")]
 
 
 # Live tables first: a job is looked up there before the archive, and when a job

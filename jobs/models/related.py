@@ -24,7 +24,7 @@ LIVE_COMPANION_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 class Filestable4(PandaModel):
     row_id = models.BigIntegerField(primary_key=True)
-    pandaid = number(11, null=False)
+    pandaid = number(11, null=False, default=0)
     modificationtime = date(null=False, db_default=LIVE_COMPANION_TIME)
     guid = varchar(64)
     lfn = varchar(256)
