@@ -143,7 +143,11 @@ def columns(connection: BaseDatabaseWrapper, table: str) -> dict[str, bool]:
 def indexes(connection: BaseDatabaseWrapper, table: str) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return {name: c["columns"] for name, c in constraints.items() if c["index"] and not c["primary_key"]}
+    return {
+        name: c["columns"]
+        for name, c in constraints.items()
+        if c["index"] and not c["primary_key"] and not c["unique"]  # MariaDB lists UNIQUE keys as indexes
+    }
 
 
 def tables(connection: BaseDatabaseWrapper) -> set[str]:
@@ -188,7 +192,8 @@ def test_creates_every_panda_table_with_the_models_columns(partitioned):
         assert not_null == {field.column for field in fields if not field.null}, table
         found_indexes = indexes(partitioned, table)
         expressions = {index.name for index in model._meta.indexes if index.expressions}  # e.g. UPPER(taskname)
-        assert expressions <= set(found_indexes), table
+        if partitioned.features.supports_expression_indexes:  # MariaDB has none; Django leaves them out
+            assert expressions <= set(found_indexes), table
         assert {name: cols for name, cols in found_indexes.items() if name not in expressions} == {
             index.name: [model._meta.get_field(name).column for name in index.fields]
             for index in model._meta.indexes
