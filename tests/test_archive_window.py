@@ -58,7 +58,7 @@ def test_statechange_bound_is_on_the_archive_only(statechange_indexed_archive):
     for source in query.sources:
         sql = str(query.queryset(source).query).lower().split(" where ", 1)[1]
         assert ("statechangetime" in sql) == source.archive, (source.name, sql)
-        assert "statechangetime is null" in sql or not source.archive
+        assert "statechangetime\" is null" in sql or not source.archive
 
 
 def test_no_statechange_bound_where_the_archive_is_partitioned_or_indexed_on_modificationtime():
