@@ -1,6 +1,7 @@
-"""/sites/ and /site/<name>/ on the generated session data: queue rows from
-schedconfig, job counts equal to plain SQL over every job table, links that carry
-the filters and the window, the contract's JSON, 400s and 404s, bounded queries."""
+"""/sites/ and /site/<name>/ on the generated session data: queue rows from the
+queue configuration (schedconfig_json or schedconfig), job counts equal to plain
+SQL over every job table, links that carry the filters and the window, the
+contract's JSON, 400s and 404s, bounded queries."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from jobs.query import JobQuery
 from jobs.query.errors import errs_by_count
 from pandamon.params import parse_params
-from sites.models import Schedconfig
 from sites.queries import QUEUE_KEYS
 from tests import sqlcheck
 from tests.pages import assert_bad_request, explicit_window, get_json, query_of
+from tests.queues import expected_queues
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
 
@@ -40,7 +41,7 @@ def count_links(html: str, path: str = "/jobs/") -> list[tuple[dict, int]]:
 
 
 def schedconfig():
-    return list(Schedconfig.objects.using("panda").values("nickname", "siteid", "cloud", "vo_name", "status"))
+    return expected_queues()
 
 
 # --- /sites/ ---------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_bad_parameters_are_400_in_json_and_html(client, query):
 
 
 def test_sites_query_count_does_not_grow_with_rows(client):
-    """schedconfig once, then one grouped count per job table (plus the fast
+    """The queue configuration once, then one grouped count per job table (plus the fast
     buffer's oldest row for the archive's de-duplication): the same for one hour
     as for ten days."""
     counts = []
@@ -190,5 +191,5 @@ def test_site_query_count_is_bounded(client):
         with CaptureQueriesContext(connections["panda"]) as ctx:
             assert client.get(f"/site/{queue['nickname']}/", query).status_code == 200
         counts.append(len(ctx.captured_queries))
-    # schedconfig; states and errors: one grouped query per table each; the fast buffer's oldest row
+    # the queue configuration; states and errors: one grouped query per table each; the fast buffer's oldest row
     assert counts[0] == counts[1] <= 1 + 2 * 5 + 1

@@ -95,7 +95,7 @@ def test_query_count_is_bounded(client):
         with CaptureQueriesContext(connections["panda"]) as ctx:
             assert client.get(f"/wns/{BLACK_HOLE_SITE}/", query).status_code == 200
         counts.append(len(ctx.captured_queries))
-    # schedconfig, one grouped count per table, the fast buffer's oldest row
+    # the queue configuration, one grouped count per table, the fast buffer's oldest row
     assert counts[0] == counts[1] <= 1 + 5 + 1
 
 
