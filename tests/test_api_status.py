@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.status import COARSE_STATE, COARSE_STATES, coarse_state
 from jobs.diagnosis import errorinfo
-from jobs.models import JOB_MODELS, LIVE_JOB_MODELS
+from jobs.models import JOB_MODELS, LIVE_JOB_MODELS, Jobsarchived, Jobsarchived4
 from jobs.query.status import STATUS_COLUMNS
 from jobs.states import JOB_STATES
 
@@ -66,7 +66,7 @@ def test_ten_thousand_ids_over_every_table(client, expected):
     real = sorted(expected)
     tables = {expected[p]["table"] for p in real}
     assert tables == {m._meta.db_table for m in JOB_MODELS}, "the session data must fill every table"
-    archive_only = [p for p in real if expected[p]["table"] == "jobsarchived"]
+    archive_only = [p for p in real if expected[p]["table"] == Jobsarchived._meta.db_table]
     assert archive_only, "some jobs must be in the archive only"
     padding = [max(real) + 1 + i for i in range(10_000 - len(real))]
     asked = [x for pair in zip(real, padding, strict=False) for x in pair] + padding[len(real):]
@@ -107,7 +107,8 @@ def test_queries_grow_with_chunks_only(client, expected, n, queries):
 
 def test_fast_buffer_copy_wins_over_archive(client, expected):
     with connections["panda"].cursor() as cursor:
-        cursor.execute(f"SELECT a.pandaid FROM {_q('jobsarchived')} a JOIN {_q('jobsarchived4')} f "
+        archive, fastbuffer = _q(Jobsarchived._meta.db_table), _q(Jobsarchived4._meta.db_table)
+        cursor.execute(f"SELECT a.pandaid FROM {archive} a JOIN {fastbuffer} f "
                        "ON a.pandaid = f.pandaid")
         both = [r[0] for r in cursor.fetchall()][:20]
     assert both, "the session data has jobs in jobsarchived4 and the archive"

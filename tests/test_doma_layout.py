@@ -50,10 +50,9 @@ def test_one_day_on_the_plain_archive_uses_the_statechangetime_index():
     (archive,) = [s for s in query.sources if s.archive]
     assert introspection.partition_key(archive.model) is None  # PanDA's PG archive is a plain table
     plan = explain(query.queryset(archive).values("jobstatus").annotate(n=Count("*")))
-    archive_lines = [line for line in plan.splitlines() if " on jobsarchived " in line + " "]
-    assert archive_lines, plan
-    assert all("Index" in line for line in archive_lines), plan  # (Bitmap) Index Scan, never Seq Scan
-    assert "statechangetime" in plan
+    assert "Seq Scan on jobsarchived " not in plan + " ", plan
+    # an (Bitmap) Index Scan on the statechangetime index, the IS NULL arm included
+    assert re.search(r"Index Scan on jobsarchived_\w*statechangetime", plan), plan
 
 
 def test_one_day_in_the_fast_buffer_is_pruned_at_plan_time():
@@ -66,7 +65,7 @@ def test_one_day_in_the_fast_buffer_is_pruned_at_plan_time():
 
 
 def test_archive_deduplication_probes_the_fast_buffer_within_the_window():
-    query = JobQuery(parse_params(one_day(2)))
+    query = JobQuery(parse_params(one_day(4)))  # reaches past the fast buffer's 3 days: both are read
     (archive,) = [s for s in query.sources if s.archive]
     plan = explain(query.queryset(archive).values("jobstatus").annotate(n=Count("*")))
     fastbuffer = set(re.findall(r" on (jobsarchived4_\w+)", plan))
@@ -111,7 +110,8 @@ def plain_sql_rows(panda_db):
         cursor.execute('INSERT INTO "doma_panda"."schedconfig_json" (panda_queue, data, last_update) '
                        "VALUES (%s, %s, %s)", [QUEUE, json.dumps(data), now])
         cursor.execute(f'INSERT INTO "doma_panda"."jobsactive4" ({job}) VALUES ({values})',
-                       [LIVE_ID, now - dt.timedelta(hours=3), now, now - dt.timedelta(hours=1), "running", QUEUE])
+                       [LIVE_ID, now - dt.timedelta(hours=3), now - dt.timedelta(minutes=2), now - dt.timedelta(hours=1),
+                        "running", QUEUE])
         for state, back in (("defined", 180), ("activated", 170), ("starting", 61), ("running", 60)):
             cursor.execute('INSERT INTO "doma_panda"."jobs_statuslog" (pandaid, modificationtime, jobstatus, '
                            "computingsite, modiftime_extended) VALUES (%s, %s, %s, %s, NULL)",

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jobs.models import Jobsarchived, Jobsarchived4
 from jobs.query import JobQuery
 from jobs.query.jobs import SUMMARY_GROUPS
 from jobs.query.sorting import decode_after
@@ -114,8 +115,8 @@ def test_lists_are_sorted_in_window_and_match_filters(conditions, window, key, d
 
 
 def overlap_pandaid() -> int:
-    a4 = connections["panda"].ops.quote_name("jobsarchived4")
-    arch = connections["panda"].ops.quote_name("jobsarchived")
+    a4 = connections["panda"].ops.quote_name(Jobsarchived4._meta.db_table)
+    arch = connections["panda"].ops.quote_name(Jobsarchived._meta.db_table)
     with connections["panda"].cursor() as cursor:
         cursor.execute(f"SELECT a.pandaid FROM {a4} a JOIN {arch} b ON a.pandaid = b.pandaid")
         row = cursor.fetchone()

@@ -37,7 +37,8 @@ def sql(columns, start, end, extra_where="", extra_params=()):
 
 def sql_latest(start, end) -> dict:
     where, params = sqlcheck.window_where(start, end)
-    union = " UNION ALL ".join(f"SELECT produsername, modificationtime FROM {t} WHERE {where}" for t in sqlcheck.TABLES)
+    union = " UNION ALL ".join(f"SELECT produsername, modificationtime FROM {sqlcheck._q(t)} WHERE {where}"
+                          for t in sqlcheck.TABLES)
     with connections["panda"].cursor() as cursor:
         cursor.execute(f"SELECT produsername, MAX(modificationtime) FROM ({union}) u GROUP BY produsername",
                        params * len(sqlcheck.TABLES))
