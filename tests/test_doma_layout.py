@@ -110,8 +110,8 @@ def plain_sql_rows(panda_db):
         cursor.execute('INSERT INTO "doma_panda"."schedconfig_json" (panda_queue, data, last_update) '
                        "VALUES (%s, %s, %s)", [QUEUE, json.dumps(data), now])
         cursor.execute(f'INSERT INTO "doma_panda"."jobsactive4" ({job}) VALUES ({values})',
-                       [LIVE_ID, now - dt.timedelta(hours=3), now - dt.timedelta(minutes=2), now - dt.timedelta(hours=1),
-                        "running", QUEUE])
+                       [LIVE_ID, now - dt.timedelta(hours=3), now - dt.timedelta(minutes=2),
+                        now - dt.timedelta(hours=1), "running", QUEUE])
         for state, back in (("defined", 180), ("activated", 170), ("starting", 61), ("running", 60)):
             cursor.execute('INSERT INTO "doma_panda"."jobs_statuslog" (pandaid, modificationtime, jobstatus, '
                            "computingsite, modiftime_extended) VALUES (%s, %s, %s, %s, NULL)",
