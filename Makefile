@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, create the schema, generate synthetic data, serve at http://127.0.0.1:8000/
-#   make test   set up, run the whole suite on SQLite, on MariaDB and on PostgreSQL
+#   make test   set up, run the whole suite on SQLite, on MariaDB, on PostgreSQL, and on PostgreSQL in
+#               PanDA's official layout (postgres-doma: doma_panda/doma_pandaarch, schedconfig_json)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -40,6 +41,8 @@ test: setup
 	$(BIN)/pytest
 	PANDA_DB_URL=$(MARIADB_URL)/pandamon_panda PANDAMON_DB_URL=$(MARIADB_URL)/pandamon $(BIN)/pytest
 	PANDA_DB_URL=$(POSTGRES_URL)/pandamon_panda PANDAMON_DB_URL=$(POSTGRES_URL)/pandamon $(BIN)/pytest
+	PANDA_LAYOUT=postgres-doma PANDA_SCHEMA=doma_panda PANDA_ARCHIVE_SCHEMA=doma_pandaarch \
+	  PANDA_DB_URL=$(POSTGRES_URL)/pandamon_panda PANDAMON_DB_URL=$(POSTGRES_URL)/pandamon $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
