@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Upper
 
-from jobs.models.columns import UtcNow, char, clob, date, decimal, number, varchar
+from jobs.models.columns import UtcNow, char, clob, date, decimal, number, timestamp, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
@@ -241,7 +241,7 @@ class TasksStatuslog(PandaModel):
     panda_no_primary_key = True
     pk = models.CompositePrimaryKey("jeditaskid", "modificationtime", "status")
     jeditaskid = number(BIG, null=False)
-    modificationtime = date(null=False)  # Oracle TIMESTAMP(6)
+    modificationtime = timestamp(null=False)  # Oracle TIMESTAMP(6)
     status = varchar(64, null=False)
     modificationhost = varchar(128)
     attemptnr = number(SMALL)

@@ -64,6 +64,24 @@ class PandaDateTime(models.DateTimeField):
         return value
 
 
+class PandaTimestamp(PandaDateTime):
+    """The few time columns PanDA keeps to the microsecond (Oracle TIMESTAMP(6):
+    jobs_statuslog.modiftime_extended, tasks_statuslog.modificationtime); bound as
+    TIMESTAMP on Oracle, as Django does."""
+
+    def db_type(self, connection):
+        return "TIMESTAMP(6)" if connection.vendor == "oracle" else super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor == "oracle":
+            return models.DateTimeField.get_db_prep_value(self, value, connection, prepared)
+        return super().get_db_prep_value(value, connection, prepared)
+
+
+def timestamp(*, null: bool = True, **kwargs) -> models.Field:
+    return PandaTimestamp(null=null, **kwargs)
+
+
 def oracle_date(value: dt.datetime) -> dt.datetime:
     """A bind typed DATE. Django binds datetimes as TIMESTAMP, which makes Oracle
     convert every DATE value of the column (INTERNAL_FUNCTION) and lose partition

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.db import models
 
-from jobs.models.columns import UtcNow, clob, date, number, varchar
+from jobs.models.columns import UtcNow, clob, date, number, timestamp, varchar
 from pandamon.models import PandaModel
 from pandamon.schema import panda_table
 
@@ -167,7 +167,7 @@ class JobsStatuslog(PandaModel):
     computingsite = varchar(128)
     modificationhost = varchar(128)
     # Sub-second time of the transition; nullable in PanDA (older rows, some writers).
-    modiftime_extended = date()
+    modiftime_extended = timestamp()
 
     class Meta(PandaModel.Meta):
         db_table = panda_table("jobs_statuslog")
