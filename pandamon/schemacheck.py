@@ -79,10 +79,13 @@ def required_models() -> list:
 
 
 def queue_tables() -> list[str]:
-    """Queue configuration: current PanDA's schedconfig_json, else the legacy schedconfig."""
+    """Queue configuration: current PanDA's schedconfig_json, else the legacy schedconfig
+    (only the one PANDA_QUEUE_SOURCE forces, if it forces one)."""
     from pandamon.schema import panda_table
 
-    return [panda_table("schedconfig_json"), panda_table("schedconfig")]
+    tables = {"schedconfig_json": panda_table("schedconfig_json"), "schedconfig": panda_table("schedconfig")}
+    forced = settings.PANDA_QUEUE_SOURCE
+    return [tables[forced]] if forced in tables else list(tables.values())
 
 
 def problems(using: str = PANDA_DB) -> list[Problem]:
@@ -98,7 +101,8 @@ def problems(using: str = PANDA_DB) -> list[Problem]:
             found.append(Problem(_shown(model), _setting(model), columns=missing))
     queues = queue_tables()
     if not any(introspection.has_table(name, using) for name in queues):
-        found.append(Problem(_shown(queues[0]), "PANDA_SCHEMA", alternative=_shown(queues[1])))
+        alternative = _shown(queues[1]) if len(queues) > 1 else ""
+        found.append(Problem(_shown(queues[0]), "PANDA_SCHEMA", alternative=alternative))
     return found
 
 
@@ -134,6 +138,13 @@ def check_panda_schema(app_configs=None, databases=None, **kwargs):
     for commands that name only the monitor's own database (migrate)."""
     if databases is not None and PANDA_DB not in databases:
         return []
+    from pandamon.errors import Misconfigured
+    from sites import sources
+
+    try:
+        sources.setting()
+    except Misconfigured as error:
+        return [Error(str(error), id="pandamon.E002")]
     introspection.forget()
     try:
         found = problems()

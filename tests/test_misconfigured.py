@@ -43,6 +43,9 @@ def test_check_names_both_queue_tables_and_exits_non_zero(tmp_path):
     assert "PANDA_SCHEMA" in checked.stderr
     assert "jobsactive4" not in checked.stderr  # only what is missing
 
+    bad_setting = manage("check", env={**env, "PANDA_QUEUE_SOURCE": "cric"})
+    assert bad_setting.returncode != 0 and "PANDA_QUEUE_SOURCE is 'cric'" in bad_setting.stderr
+
 
 @pytest.fixture
 def jobsactive4_gone():
