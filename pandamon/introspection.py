@@ -59,6 +59,89 @@ def forget(using: str = PANDA_DB) -> None:
         cache.set(f"pandamon:introspection:{using}:generation", 1, None)
 
 
+# --- the catalogue queries, one per question and backend ---------------------
+# Each answers one column from (schema, table) bound in the order the placeholders
+# appear ("tables" has no table; Oracle's asks for the schema twice). An empty schema is
+# the connection's own: NULLIF/COALESCE there, NULL for Oracle's NVL(…, USER).
+
+_THIS_PG = "COALESCE(NULLIF(%s, ''), current_schema())"
+_THIS_MYSQL = "COALESCE(NULLIF(%s, ''), DATABASE())"
+_CATALOGUE: dict[str, dict[str, str]] = {
+    "tables": {
+        "postgresql": "SELECT c.relname FROM pg_catalog.pg_class c "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                      f"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = {_THIS_PG}",
+        "mysql": f"SELECT table_name FROM information_schema.tables WHERE table_schema = {_THIS_MYSQL}",
+        "oracle": "SELECT table_name FROM all_tables WHERE owner = NVL(UPPER(%s), USER) "
+                  "UNION ALL SELECT view_name FROM all_views WHERE owner = NVL(UPPER(%s), USER)",
+    },
+    "columns": {
+        "postgresql": f"SELECT column_name FROM information_schema.columns WHERE table_schema = {_THIS_PG} "
+                      "AND table_name = %s",
+        "mysql": f"SELECT column_name FROM information_schema.columns WHERE table_schema = {_THIS_MYSQL} "
+                 "AND table_name = %s",
+        "oracle": "SELECT column_name FROM all_tab_columns WHERE owner = NVL(UPPER(%s), USER) "
+                  "AND table_name = UPPER(%s)",
+    },
+    "leading": {
+        "postgresql": "SELECT a.attname FROM pg_catalog.pg_index i "
+                      "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                      "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
+                      f"WHERE n.nspname = {_THIS_PG} AND t.relname = %s",
+        "mysql": f"SELECT column_name FROM information_schema.statistics WHERE table_schema = {_THIS_MYSQL} "
+                 "AND table_name = %s AND seq_in_index = 1",
+        "oracle": "SELECT column_name FROM all_ind_columns WHERE table_owner = NVL(UPPER(%s), USER) "
+                  "AND table_name = UPPER(%s) AND column_position = 1",
+    },
+    "partkey": {
+        "postgresql": "SELECT a.attname FROM pg_catalog.pg_partitioned_table p "
+                      "JOIN pg_catalog.pg_class t ON t.oid = p.partrelid "
+                      "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                      "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = p.partattrs[0] "
+                      f"WHERE n.nspname = {_THIS_PG} AND t.relname = %s",
+        # MySQL reports the expression, e.g. to_days(`modificationtime`)
+        "mysql": f"SELECT partition_expression FROM information_schema.partitions WHERE table_schema = {_THIS_MYSQL} "
+                 "AND table_name = %s AND partition_expression IS NOT NULL",
+        "oracle": "SELECT column_name FROM all_part_key_columns WHERE owner = NVL(UPPER(%s), USER) "
+                  "AND name = UPPER(%s)",
+    },
+}
+
+
+def _sqlite(cursor, connection, question: str, table: str) -> list[str]:
+    """SQLite has no schemas; its PRAGMAs answer for the one database."""
+    qn = connection.ops.quote_name
+    if question == "tables":
+        return connection.introspection.table_names(cursor)
+    if question == "columns":
+        cursor.execute(f"PRAGMA table_info({qn(table)})")
+        return [row[1] for row in cursor.fetchall()]
+    if question == "leading":
+        cursor.execute(f"PRAGMA index_list({qn(table)})")
+        found = []
+        for index in [row[1] for row in cursor.fetchall()]:
+            cursor.execute(f"PRAGMA index_info({qn(index)})")
+            found += [row[2] for row in cursor.fetchall() if row[0] == 0]
+        return found
+    return []  # no partitioning
+
+
+def _ask(connection, question: str, schema: str, table: str = "") -> list[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            return _sqlite(cursor, connection, question, table)
+        sql = _CATALOGUE[question].get(connection.vendor)
+        if sql is None:  # pragma: no cover - backends beyond these four are not supported
+            return []
+        if connection.vendor == "oracle":
+            params = [schema or None] * 2 if question == "tables" else [schema or None, table]
+        else:
+            params = [schema] if question == "tables" else [schema, table]
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 # --- tables --------------------------------------------------------------------
 
 
@@ -66,46 +149,17 @@ def table_names(schema: str = "", using: str = PANDA_DB, *, fresh: bool = False)
     """Lower-case names of the tables and views in `schema` ("" = the connection's own).
     `fresh` asks the catalogue now (schema builders), bypassing the cache."""
     if fresh:
-        return frozenset(name.lower() for name in _query_table_names(connections[using], schema))
+        return frozenset(name.lower() for name in _ask(connections[using], "tables", schema))
     key = f"tables:{schema.lower()}"
 
     def compute():
-        names = frozenset(name.lower() for name in _query_table_names(connections[using], schema))
+        names = frozenset(name.lower() for name in _ask(connections[using], "tables", schema))
         if (using, schema) not in _logged:
             _logged.add((using, schema))
             log.info("PanDA database %r schema %r: %d tables", using, schema or "(connection's)", len(names))
         return names
 
     return _cached(key, compute, using)
-
-
-def _query_table_names(connection, schema: str) -> list[str]:
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            return connection.introspection.table_names(cursor)
-        if vendor == "postgresql":
-            cursor.execute(
-                "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-                "AND n.nspname = COALESCE(NULLIF(%s, ''), current_schema())",
-                [schema],
-            )
-        elif vendor == "mysql":
-            cursor.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = COALESCE(NULLIF(%s, ''), DATABASE())",
-                [schema],
-            )
-        elif vendor == "oracle":
-            cursor.execute(
-                "SELECT table_name FROM all_tables WHERE owner = NVL(UPPER(%s), USER) "
-                "UNION ALL SELECT view_name FROM all_views WHERE owner = NVL(UPPER(%s), USER)",
-                [schema or None, schema or None],
-            )
-        else:  # pragma: no cover - Django backends beyond these four are not supported
-            return connection.introspection.table_names(cursor)
-        return [row[0] for row in cursor.fetchall()]
 
 
 def has_table(table: str | type[Model], using: str = PANDA_DB, *, fresh: bool = False) -> bool:
@@ -117,131 +171,35 @@ def has_table(table: str | type[Model], using: str = PANDA_DB, *, fresh: bool = 
 def original_names(schema: str = "", using: str = PANDA_DB) -> list[str]:
     """Table names in `schema` as the catalogue spells them (split-layout period tables
     keep their mixed case on MySQL and SQLite), asked now."""
-    return _query_table_names(connections[using], schema)
+    return _ask(connections[using], "tables", schema)
 
 
-# --- columns -------------------------------------------------------------------
+# --- columns, indexes, partitioning ---------------------------------------------
+
+
+def _about(question: str, table: str | type[Model], using: str) -> list[str]:
+    schema, name = _table_of(table)
+    key = f"{question}:{schema.lower()}:{name.lower()}"
+    return _cached(key, lambda: [v.lower() for v in _ask(connections[using], question, schema, name)], using)
 
 
 def column_names(table: str | type[Model], using: str = PANDA_DB) -> frozenset[str]:
     """Lower-case column names of a table in its schema (empty if the table is missing)."""
-    schema, name = _table_of(table)
-    key = f"columns:{schema.lower()}:{name.lower()}"
-    return _cached(key, lambda: frozenset(c.lower() for c in _query_columns(connections[using], schema, name)), using)
-
-
-def _query_columns(connection, schema: str, table: str) -> list[str]:
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.execute(f"PRAGMA table_info({connection.ops.quote_name(table)})")
-            return [row[1] for row in cursor.fetchall()]
-        if vendor == "postgresql":
-            cursor.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = COALESCE(NULLIF(%s, ''), current_schema()) AND table_name = %s",
-                [schema, table],
-            )
-        elif vendor == "mysql":
-            cursor.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = COALESCE(NULLIF(%s, ''), DATABASE()) AND table_name = %s",
-                [schema, table],
-            )
-        elif vendor == "oracle":
-            cursor.execute(
-                "SELECT column_name FROM all_tab_columns WHERE owner = NVL(UPPER(%s), USER) AND table_name = UPPER(%s)",
-                [schema or None, table],
-            )
-        else:  # pragma: no cover
-            return []
-        return [row[0] for row in cursor.fetchall()]
-
-
-# --- indexes and partitioning --------------------------------------------------
+    return frozenset(_about("columns", table, using))
 
 
 def leading_index_columns(table: str | type[Model], using: str = PANDA_DB) -> frozenset[str]:
     """Lower-case first columns of the table's indexes (primary key included)."""
-    schema, name = _table_of(table)
-    key = f"leading:{schema.lower()}:{name.lower()}"
-    return _cached(key, lambda: frozenset(c.lower() for c in _query_leading(connections[using], schema, name)), using)
-
-
-def _query_leading(connection, schema: str, table: str) -> list[str]:
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            qn = connection.ops.quote_name
-            cursor.execute(f"PRAGMA index_list({qn(table)})")
-            found = []
-            for index in [row[1] for row in cursor.fetchall()]:
-                cursor.execute(f"PRAGMA index_info({qn(index)})")
-                found += [row[2] for row in cursor.fetchall() if row[0] == 0]
-            return found
-        if vendor == "postgresql":
-            cursor.execute(
-                "SELECT a.attname FROM pg_catalog.pg_index i "
-                "JOIN pg_catalog.pg_class t ON t.oid = i.indrelid "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-                "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] "
-                "WHERE n.nspname = COALESCE(NULLIF(%s, ''), current_schema()) AND t.relname = %s",
-                [schema, table],
-            )
-        elif vendor == "mysql":
-            cursor.execute(
-                "SELECT column_name FROM information_schema.statistics "
-                "WHERE table_schema = COALESCE(NULLIF(%s, ''), DATABASE()) AND table_name = %s AND seq_in_index = 1",
-                [schema, table],
-            )
-        elif vendor == "oracle":
-            cursor.execute(
-                "SELECT column_name FROM all_ind_columns WHERE table_owner = NVL(UPPER(%s), USER) "
-                "AND table_name = UPPER(%s) AND column_position = 1",
-                [schema or None, table],
-            )
-        else:  # pragma: no cover
-            return []
-        return [row[0] for row in cursor.fetchall()]
+    return frozenset(_about("leading", table, using))
 
 
 def partition_key(table: str | type[Model], using: str = PANDA_DB) -> str | None:
     """Lower-case partition key column of a range-partitioned table, or None for a plain table."""
-    schema, name = _table_of(table)
-    key = f"partkey:{schema.lower()}:{name.lower()}"
-    return _cached(key, lambda: _query_partition_key(connections[using], schema, name), using) or None
-
-
-def _query_partition_key(connection, schema: str, table: str) -> str:
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute(
-                "SELECT a.attname FROM pg_catalog.pg_partitioned_table p "
-                "JOIN pg_catalog.pg_class t ON t.oid = p.partrelid "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-                "JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = p.partattrs[0] "
-                "WHERE n.nspname = COALESCE(NULLIF(%s, ''), current_schema()) AND t.relname = %s",
-                [schema, table],
-            )
-        elif vendor == "mysql":
-            cursor.execute(
-                "SELECT MAX(partition_expression) FROM information_schema.partitions "
-                "WHERE table_schema = COALESCE(NULLIF(%s, ''), DATABASE()) AND table_name = %s",
-                [schema, table],
-            )
-        elif vendor == "oracle":
-            cursor.execute(
-                "SELECT MAX(column_name) FROM all_part_key_columns WHERE owner = NVL(UPPER(%s), USER) "
-                "AND name = UPPER(%s)",
-                [schema or None, table],
-            )
-        else:
-            return ""  # SQLite has no partitioning
-        row = cursor.fetchone()
-    # MySQL reports the expression, e.g. `to_days(`modificationtime`)` or `modificationtime`.
-    value = (row[0] if row else None) or ""
+    found = _about("partkey", table, using)
+    if not found:
+        return None
+    expression = found[0]
     for column in ("modificationtime", "statechangetime", "bintime", "creationtime"):
-        if column in value.lower():
+        if column in expression:
             return column
-    return value.lower().strip("`")
+    return expression.strip("`")
