@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.core.management import call_command
 from jobs import errorcodes
 from jobs.archive import period_of
 from jobs.ddl import split_archive_tables
+from jobs.ddl.models import table_name
 from jobs.models import (
     Filestable4,
     FilestableArch,
@@ -35,9 +37,13 @@ from jobs.models import (
     Pandalog,
 )
 from jobs.states import JOB_STATES
-from sites.models import QUEUE_STATES, Cloudconfig, Schedconfig
+from jobs.synthetic import catalogue
+from pandamon import introspection
+from pandamon.schema import panda_table
+from sites.models import QUEUE_STATES, Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import JediTask
 from tests.conftest import DATASET
+from tests.queues import expected_queues
 from tests.test_schema import scratch_database
 
 DBS = ["default", "panda"]
@@ -282,19 +288,31 @@ def test_log_folders_exist_for_started_jobs(panda_db, log_root, all_jobs):
 
 @pytest.mark.django_db(databases=DBS)
 def test_queues_clouds_and_users(panda_db):
-    queues = fetch(panda_db, f"SELECT siteid, status, cloud, vo_name, type FROM {table(panda_db, Schedconfig)}")
+    # From whichever queue table the layout has: schedconfig, or schedconfig_json's CRIC records.
+    queues = expected_queues()
     assert 40 <= len(queues) <= 60
-    assert {q[1] for q in queues} == set(QUEUE_STATES)
-    assert Counter(q[1] for q in queues).most_common(1)[0][0] == "online"
-    assert {q[3] for q in queues} == {"atlas", "lsst", "charmm"}
-    assert {q[4] for q in queues} == {"production", "analysis"}
-    clouds = {c for (c,) in fetch(panda_db, f"SELECT name FROM {table(panda_db, Cloudconfig)}")}
-    assert {q[2] for q in queues} <= clouds
+    assert {q["status"] for q in queues} == set(QUEUE_STATES)
+    assert Counter(q["status"] for q in queues).most_common(1)[0][0] == "online"
+    assert {q["vo_name"] for q in queues} == {"atlas", "lsst", "charmm"}
+    assert queue_types(panda_db) == {"production", "analysis"}
+    if introspection.has_table(Cloudconfig):
+        clouds = {c for (c,) in fetch(panda_db, f"SELECT name FROM {table(panda_db, Cloudconfig)}")}
+    else:  # current PanDA has no cloudconfig: the clouds are the catalogue's
+        clouds = {name for name, *_ in catalogue.CLOUDS}
+    assert {q["cloud"] for q in queues} <= clouds
     users = {u for (u,) in fetch(panda_db, f"SELECT DISTINCT produsername FROM {table(panda_db, Jobsarchived)}")}
     assert any(" " in u for u in users)
     assert any(not u.isascii() for u in users)
     vos = Counter(vo for (vo,) in jobs(panda_db, Jobsarchived, "vo"))
     assert vos.most_common(1)[0][0] == "atlas" and set(vos) == {"atlas", "lsst", "charmm"}
+
+
+def queue_types(connection) -> set[str]:
+    """The queues' types (production, analysis): schedconfig's column, or each CRIC record's."""
+    if introspection.has_table(SchedconfigJson):
+        records = fetch(connection, f"SELECT data FROM {table(connection, SchedconfigJson)}")
+        return {(data if isinstance(data, dict) else json.loads(data))["type"] for (data,) in records}
+    return {kind for (kind,) in fetch(connection, f"SELECT type FROM {table(connection, Schedconfig)}")}
 
 
 @pytest.mark.django_db(databases=DBS)
@@ -316,17 +334,22 @@ def test_error_catalogue_describes_codes():
 # --- Reproducibility and the split layout (scratch databases) ---------------------------------
 
 SMALL = {"jobs": 400, "days": 5, "now": "2026-03-01T12:00:00", "progress": False, "verbosity": 0}
-HASHED = (*JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask, Schedconfig, Cloudconfig,
+HASHED = (*JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog, JediTask,
           FilestableArch, JobparamstableArch, Metatable, MetatableArch, Jobsdebug)
+# The layout has one set or the other (legacy schedconfig/cloudconfig, or current PanDA's).
+QUEUE_MODELS = ((Schedconfig, Cloudconfig), (SchedconfigJson, Site, PandaSite))
 
 
 def digest(connection) -> dict[str, str]:
-    """A hash of every row of every table, in primary-key order."""
+    """A hash of every row of every table, in primary-key order (the layout's queue tables included)."""
+    queue_models = [m for models in QUEUE_MODELS if all(introspection.has_table(m, connection.alias, fresh=True)
+                                                        for m in models) for m in models]
+    assert queue_models, "the database has neither schedconfig/cloudconfig nor schedconfig_json/site/panda_site"
     out = {}
-    for model in HASHED:
+    for model in (*HASHED, *queue_models):
         pk = ", ".join(f.column for f in model._meta.pk_fields)
         rows = fetch(connection, f"SELECT * FROM {table(connection, model)} ORDER BY {pk}")
-        out[model._meta.db_table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        out[table_name(model)] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return out
 
 
@@ -361,7 +384,7 @@ def test_split_layout_writes_the_archive_into_period_tables(scratch, tmp_path):
     assert fetch(scratch, f"SELECT COUNT(*) FROM {table(scratch, Jobsarchived)}")[0][0] == 0
     filled = 0
     for name in (p.table for p in split_archive_tables(scratch)):
-        rows = fetch(scratch, f"SELECT modificationtime FROM {scratch.ops.quote_name(name)}")
+        rows = fetch(scratch, f"SELECT modificationtime FROM {scratch.ops.quote_name(panda_table(name, archive=True))}")
         for (modified,) in rows:
             assert period_of(naive(modified)).table == name
         filled += bool(rows)

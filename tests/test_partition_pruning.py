@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.archive import periods_between
 from jobs.ddl import offline_connection, period_model
+from jobs.models import Jobsarchived
 from jobs.query import JobQuery
 from jobs.query.tables import forget_split_periods
+from pandamon import introspection
 from pandamon.params import parse_params
 from tests.conftest import skip_unless_mariadb
 
@@ -67,7 +69,7 @@ def test_oracle_sql_carries_the_window_bounds():
 
 @pytest.fixture
 def split_layout(settings):
-    """The session's archive copied into MySQL-era period tables, split layout on."""
+    """The session's archive copied into MySQL-era period tables (in the archive schema), split layout on."""
     connection = connections["panda"]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     periods = periods_between(now - dt.timedelta(days=400), now)
@@ -79,7 +81,8 @@ def split_layout(settings):
     with connection.cursor() as cursor:
         for period in periods:
             cursor.execute(
-                f"INSERT INTO {quote(period.table)} ({columns}) SELECT {columns} FROM {quote('jobsarchived')} "
+                f"INSERT INTO {quote(period_model(period.table)._meta.db_table)} ({columns}) "
+                f"SELECT {columns} FROM {quote(Jobsarchived._meta.db_table)} "
                 f"WHERE modificationtime >= %s AND modificationtime < %s",
                 [connection.ops.adapt_datetimefield_value(period.start),
                  connection.ops.adapt_datetimefield_value(period.end)],
@@ -125,6 +128,10 @@ def test_split_layout_window_across_periods_reads_each_once(split_layout, settin
 def test_postgresql_prunes_the_archive_to_the_partition_of_the_day():
     if connections["panda"].vendor != "postgresql":
         pytest.skip("concerns PostgreSQL only; the PostgreSQL run of `make test` covers it")
+    if introspection.partition_key(Jobsarchived) is None:
+        pytest.skip("the archive is a plain table in this layout (postgres-doma): nothing to prune; "
+                    "tests/test_doma_layout.py::test_one_day_on_the_plain_archive_uses_the_statechangetime_index "
+                    "covers its one-day read")
     window, day = one_day_window(6)
     query = JobQuery(parse_params(window))
     sql, params = archive_queryset(query).query.sql_with_params()

@@ -3,6 +3,11 @@
 DDL commits implicitly on MariaDB, so every test here works in a scratch database
 of its own (a temporary SQLite file, or pandamon_scratch_<random> on MariaDB)
 instead of the shared, generated "panda" test database.
+
+Where the settings name schemas (PANDA_SCHEMA / PANDA_ARCHIVE_SCHEMA, the
+postgres-doma run of `make test`), create_schema puts the pandamon layout's tables
+in them, where the models look: the helpers below name every table where the
+settings put it (`located`), so the same checks run in every configuration.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 
-from jobs.archive import periods_between
+from jobs.archive import parse_period_table, periods_between
 from jobs.ddl import (
     LayoutError,
     SchemaExistsError,
@@ -34,8 +39,12 @@ from jobs.ddl import (
     schema_sql,
     split_archive_tables,
 )
+from jobs.ddl.layouts import ARCHIVE_TABLES
+from jobs.ddl.models import table_name
 from jobs.models import Filestable4, Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4
+from pandamon import introspection
 from pandamon.routers import PANDA_DB, ReadOnlyError
+from pandamon.schema import panda_table
 from sites.models import Cloudconfig, Schedconfig
 from tasks.models import JediTask
 
@@ -134,15 +143,60 @@ def scratch(django_db_blocker, tmp_path) -> Iterator[BaseDatabaseWrapper]:
         yield connection
 
 
+def located(table: str) -> str:
+    """db_table of one of PanDA's tables named bare ("jobsactive4", "jobsArchived_Dec2007")
+    where the settings put it, as the models' db_table is written; a name already
+    qualified ('doma_panda"."jobparamstable') is kept."""
+    if introspection.split_table(table)[0]:
+        return table
+    archive = table.lower() in ARCHIVE_TABLES or parse_period_table(table) is not None
+    return panda_table(table, archive=archive)
+
+
+def quoted(connection: BaseDatabaseWrapper, table: str) -> str:
+    # Quoted: split tables are mixed case (jobsArchived_Dec2007), which PostgreSQL folds.
+    return connection.ops.quote_name(located(table))
+
+
+@contextmanager
+def looking_in(connection: BaseDatabaseWrapper, table: str) -> Iterator[str]:
+    """The bare name of `table`, with the connection looking in its schema meanwhile:
+    Django's introspection sees only the search path (PostgreSQL) or the current
+    database (MariaDB)."""
+    schema, name = introspection.split_table(located(table))
+    if not schema:
+        yield name
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW search_path")
+            (previous,) = cursor.fetchone()
+            cursor.execute(f"SET search_path TO {qn(schema)}")
+            restore = f"SET search_path TO {previous}"
+        elif connection.vendor == "mysql":
+            cursor.execute("SELECT DATABASE()")
+            (previous,) = cursor.fetchone()
+            cursor.execute(f"USE {qn(schema)}")
+            restore = f"USE {qn(previous)}"
+        else:
+            pytest.skip(f"schema {schema!r} configured on {connection.vendor}, which has no schemas")
+    try:
+        yield name
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(restore)
+
+
 def columns(connection: BaseDatabaseWrapper, table: str) -> dict[str, bool]:
     """Introspected column name → nullable."""
-    with connection.cursor() as cursor:
-        return {c.name: bool(c.null_ok) for c in connection.introspection.get_table_description(cursor, table)}
+    with looking_in(connection, table) as name, connection.cursor() as cursor:
+        return {c.name: bool(c.null_ok) for c in connection.introspection.get_table_description(cursor, name)}
 
 
 def indexes(connection: BaseDatabaseWrapper, table: str) -> dict[str, list[str]]:
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, table)
+    with looking_in(connection, table) as name, connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, name)
     return {
         name: c["columns"]
         for name, c in constraints.items()
@@ -151,6 +205,13 @@ def indexes(connection: BaseDatabaseWrapper, table: str) -> dict[str, list[str]]
 
 
 def tables(connection: BaseDatabaseWrapper) -> set[str]:
+    """Tables in the connection's own schema, or in the configured ones where the settings name them."""
+    schemas = {introspection.schema_of(), introspection.schema_of(archive=True)}
+    return {name for schema in schemas for name in introspection.original_names(schema, connection.alias)}
+
+
+def own_tables(connection: BaseDatabaseWrapper) -> set[str]:
+    """Tables in the connection's own schema (search path, database)."""
     return set(connection.introspection.table_names())
 
 
@@ -159,14 +220,13 @@ def insert(connection: BaseDatabaseWrapper, table: str, **values) -> None:
     names = ", ".join(values)
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
-        # The table name is quoted: split tables are mixed case (jobsArchived_Dec2007), which PostgreSQL folds.
-        table = connection.ops.quote_name(table)
-        cursor.execute(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", list(values.values()))
+        cursor.execute(f"INSERT INTO {quoted(connection, table)} ({names}) VALUES ({placeholders})",
+                       list(values.values()))
 
 
 def count(connection: BaseDatabaseWrapper, table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        cursor.execute(f"SELECT COUNT(*) FROM {quoted(connection, table)}")
         return cursor.fetchone()[0]
 
 
@@ -178,11 +238,11 @@ def utc(*args: int) -> dt.datetime:
 
 
 def test_creates_every_panda_table_with_the_models_columns(partitioned):
-    assert {model._meta.db_table for model in panda_models()} == PANDA_TABLES | CURRENT_QUEUE_TABLES
+    assert {table_name(model) for model in panda_models()} == PANDA_TABLES | CURRENT_QUEUE_TABLES
     assert PANDA_TABLES <= tables(partitioned)
     assert not CURRENT_QUEUE_TABLES & tables(partitioned)
     for model in panda_models():
-        if model._meta.db_table in CURRENT_QUEUE_TABLES:
+        if table_name(model) in CURRENT_QUEUE_TABLES:
             continue
         table = model._meta.db_table
         fields = model._meta.concrete_fields
@@ -356,13 +416,18 @@ def test_mariadb_prunes_a_bounded_archive_query_to_its_month(partitioned):
 def test_postgresql_partitions_the_archive_by_month(partitioned):
     for pandaid, modified in {321: "1999-05-01", 322: "2024-06-15 08:00:00", 323: "2999-01-01"}.items():
         insert(partitioned, "jobsarchived", pandaid=pandaid, creationtime=modified, modificationtime=modified)
+    archive = quoted(partitioned, "jobsarchived")
     with partitioned.cursor() as cursor:
         cursor.execute(
             "SELECT child.relname FROM pg_inherits JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
-            " WHERE pg_inherits.inhparent = 'jobsarchived'::regclass ORDER BY child.relname"
+            " WHERE pg_inherits.inhparent = %s::regclass ORDER BY child.relname",
+            [archive],
         )
         assert [row[0] for row in cursor.fetchall()] == [f"jobsarchived_{name}" for name in [*MONTHS, "pdefault"]]
-        cursor.execute("SELECT pandaid, tableoid::regclass::text FROM jobsarchived WHERE pandaid BETWEEN 321 AND 323")
+        cursor.execute(
+            f"SELECT a.pandaid, c.relname FROM {archive} a JOIN pg_class c ON c.oid = a.tableoid"
+            " WHERE a.pandaid BETWEEN 321 AND 323"
+        )
         assert dict(cursor.fetchall()) == {
             321: "jobsarchived_pdefault",
             322: "jobsarchived_p202406",
@@ -433,12 +498,21 @@ def sql_output(monkeypatch, backend: str, *args: str) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line]
 
 
+@pytest.fixture
+def own_schema_pandamon(settings):
+    """The settings of a deployment on the pandamon layout in the connection's own
+    schema (the default): what the --sql checks of that layout's DDL are written for,
+    whatever layout and schemas this run configures."""
+    settings.PANDA_LAYOUT = "pandamon"
+    settings.PANDA_SCHEMA = settings.PANDA_ARCHIVE_SCHEMA = ""
+
+
 def statement(lines: list[str], prefix: str) -> str:
     (found,) = [line for line in lines if line.startswith(prefix)]
     return found
 
 
-def test_sql_oracle_partitions_the_archive_by_range(monkeypatch):
+def test_sql_oracle_partitions_the_archive_by_range(monkeypatch, own_schema_pandamon):
     lines = sql_output(monkeypatch, "oracle")
     archive = statement(lines, 'CREATE TABLE "JOBSARCHIVED" ')
     assert 'PARTITION BY RANGE ("MODIFICATIONTIME")' in archive
@@ -453,7 +527,7 @@ def test_sql_oracle_partitions_the_archive_by_range(monkeypatch):
     assert {line.split('"')[1].lower() for line in lines if line.startswith("CREATE TABLE")} == PANDA_TABLES
 
 
-def test_sql_mysql_and_postgresql_work_without_a_server(monkeypatch):
+def test_sql_mysql_and_postgresql_work_without_a_server(monkeypatch, own_schema_pandamon):
     mysql = sql_output(monkeypatch, "mysql")
     archive = statement(mysql, "CREATE TABLE `jobsarchived` ")
     assert "PARTITION BY RANGE COLUMNS(`modificationtime`)" in archive
@@ -472,7 +546,7 @@ def test_sql_mysql_and_postgresql_work_without_a_server(monkeypatch):
     assert 'CREATE TABLE "jobsarchived_pdefault" PARTITION OF "jobsarchived" DEFAULT;' in partitions
 
 
-def test_sql_split_layout_names_the_period_tables(monkeypatch):
+def test_sql_split_layout_names_the_period_tables(monkeypatch, own_schema_pandamon):
     lines = sql_output(monkeypatch, "sqlite", "--archive-layout", "split", "--split-naming", "first")
     created = [line.split('"')[1] for line in lines if line.startswith("CREATE TABLE")]
     assert created.count("jobsArchived_Dec2023") == 1 and "jobsArchived_Dec2025" in created
@@ -543,13 +617,20 @@ def test_writes_through_panda_models_raise_and_write_nothing(panda_is_scratch):
 
 def test_command_creates_refuses_and_replaces(scratch, settings):
     alias = scratch.alias
-    call_command("create_panda_schema", "--database", alias, "--from", "2024-01-01", "--to", "2024-12-31", verbosity=0)
-    assert PANDA_TABLES <= tables(scratch)
+    # The layout comes from settings (PANDA_LAYOUT): pandamon, or postgres-doma in its run.
+    call_command("create_panda_schema", "--database", alias, "--from", "2024-12-01", "--to", "2024-12-31", verbosity=0)
+    expected = PANDA_TABLES
+    if settings.PANDA_LAYOUT == "postgres-doma":
+        expected = PANDA_TABLES - {"schedconfig", "cloudconfig"} | CURRENT_QUEUE_TABLES
+    assert expected <= tables(scratch)
+    assert not (PANDA_TABLES | CURRENT_QUEUE_TABLES) - expected & tables(scratch)
 
     with pytest.raises(CommandError, match="already exist.*--replace"):
         call_command("create_panda_schema", "--database", alias, verbosity=0)
 
-    settings.PANDA_ARCHIVE_LAYOUT = "split"  # the default layout comes from settings
+    # The archive layout comes from settings too (PANDA_ARCHIVE_LAYOUT): the pandamon layout's.
+    settings.PANDA_LAYOUT = "pandamon"
+    settings.PANDA_ARCHIVE_LAYOUT = "split"
     out = StringIO()
     call_command("create_panda_schema", "--database", alias, "--replace", "--months", "4", stdout=out)
     assert "archive split" in out.getvalue()
@@ -621,7 +702,7 @@ def test_doma_puts_each_table_in_its_schema_without_legacy_queues(doma):
     } <= main  # fmt: skip
     assert not {"schedconfig", "cloudconfig"} & (main | found["doma_pandaarch"])
     # Nothing landed in the connection's own schema.
-    assert not {"jobsactive4", "jobsarchived"} & tables(doma)
+    assert not {"jobsactive4", "jobsarchived"} & own_tables(doma)
 
 
 def test_doma_partitions_monthly_and_daily_with_a_default(doma):
