@@ -389,3 +389,12 @@ def test_split_layout_writes_the_archive_into_period_tables(scratch, tmp_path):
             assert period_of(naive(modified)).table == name
         filled += bool(rows)
     assert filled >= 2  # 70 days span two periods or more
+
+
+def test_task_site_lists_fit_pandas_varchar_60():
+    from jobs.synthetic.related import site_list
+
+    sites = [f"SITE_NUMBER_{i:02d}" for i in range(10)]  # 14 characters each
+    listed = site_list(sites)
+    assert len(listed) <= 60 and listed.split(",") == sites[: len(listed.split(","))]
+    assert site_list(["A", "B"]) == "A,B"

@@ -294,7 +294,7 @@ def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerat
         "processingtype": task.processingtype, "taskpriority": task.priority,
         "currentpriority": task.priority, "architecture": task.release[2],
         "transuses": task.release[1], "transhome": task.release[1], "transpath": task.transformation,
-        "cloud": task.queues[0].cloud, "site": ",".join(q.siteid for q in task.queues),
+        "cloud": task.queues[0].cloud, "site": site_list(q.siteid for q in task.queues),
         "nucleus": None if task.analysis else task.queues[0].siteid, "campaign": task.campaign,
         "gshare": task.gshare, "workqueue_id": 1 if task.analysis else 9, "progress": progress,
         "failurerate": failurerate,
@@ -304,3 +304,15 @@ def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerat
         "resource_type": "MCORE" if task.corecount > 1 else "SCORE", "container_name": task.container,
         "attemptnr": 0,
     }
+
+
+def site_list(siteids, width: int = 60) -> str:
+    """The task's sites as a comma list that fits jedi_tasks.site (varchar(60) in PanDA):
+    as many of them as fit, in order."""
+    out = ""
+    for siteid in siteids:
+        candidate = f"{out},{siteid}" if out else siteid
+        if len(candidate) > width:
+            break
+        out = candidate
+    return out
