@@ -21,7 +21,7 @@ def json_only(view):
 
 def wants_json(request: HttpRequest) -> bool:
     """JSON when the view is json_only, the query string has `json` (any value)
-    or Accept prefers it."""
+    or Accept prefers it (application/json, or text/json as BigPanDA's clients send)."""
     match = getattr(request, "resolver_match", None)
     if match is not None and getattr(match.func, "json_only", False):
         return True
@@ -30,8 +30,8 @@ def wants_json(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     if not accept:
         return False
-    best = request.get_preferred_type(["text/html", "application/json"])
-    return best == "application/json"
+    best = request.get_preferred_type(["text/html", "application/json", "text/json"])
+    return best in ("application/json", "text/json")
 
 
 class PandaJSONEncoder(DjangoJSONEncoder):

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from pandamon import search, views
+from pandamon import search, urlforms, views
 
 urlpatterns = [
     path("robots.txt", views.robots_txt),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("users.urls")),
     path("", include("tasks.urls")),
     path("api/", include("api.urls")),
+    # Last: any page without its trailing slash is that page, answered in place (no redirect).
+    re_path(r"^(?P<path>.*[^/])$", urlforms.without_slash),
 ]
 
 handler404 = "pandamon.views.page_not_found"

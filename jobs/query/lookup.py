@@ -94,16 +94,17 @@ def all_sources(now: dt.datetime | None = None) -> list[Source]:
     return select_sources(None, None, now=now or windows.now())
 
 
-def find_job(*, pandaid: int | None = None, jobname: str | None = None, using: str = PANDA_DB,
-             now: dt.datetime | None = None) -> tuple[dict | None, list[dict]]:
-    """The job with this pandaid, or the latest attempt named `jobname`, as a
-    dict of every column plus `table`; and, for a name, the other jobs of that
-    name (pandaid, jobstatus, attemptnr, table). One query."""
-    if (pandaid is None) == (jobname is None):
-        raise ValueError("find_job takes exactly one of pandaid or jobname")
-    where = Q(pandaid=pandaid) if pandaid is not None else Q(jobname=jobname)
+def find_job(*, pandaid: int | None = None, jobname: str | None = None, batchid: str | None = None,
+             using: str = PANDA_DB, now: dt.datetime | None = None) -> tuple[dict | None, list[dict]]:
+    """The job with this pandaid, or the latest job named `jobname` (or with
+    batch id `batchid`), as a dict of every column plus `table`; and, for a name,
+    the other jobs of that name (pandaid, jobstatus, attemptnr, table). One query."""
+    given = {k: v for k, v in (("pandaid", pandaid), ("jobname", jobname), ("batchid", batchid)) if v is not None}
+    if len(given) != 1:
+        raise ValueError("find_job takes exactly one of pandaid, jobname or batchid")
+    where = Q(**given)
     union = _union(all_sources(now), where, JOB_COLUMNS, using)
-    if jobname is not None:
+    if pandaid is None:
         union = union.order_by("-pandaid")[: JOBNAME_MATCHES_LIMIT * 2]
     rows = sorted(_first_copy(union), key=lambda r: -r["pandaid"])
     if not rows:

@@ -66,17 +66,25 @@ def parse_jobname(name: str, value: str) -> str:
     return value
 
 
+def parse_batchid(name: str, value: str) -> str:
+    if len(value) > 80:  # jobs*.batchid is varchar(80)
+        raise BadRequest("batchid is at most 80 characters")
+    return value
+
+
 def requested_job(params: Params, pandaid: str | None) -> dict:
     """find_job's arguments from the URL path or query (exactly one id)."""
     if params.filters:
-        raise BadRequest(f"the job page takes pandaid or jobname only, not {', '.join(params.filters)}")
+        raise BadRequest(f"the job page takes pandaid, jobname or batchid only, not {', '.join(params.filters)}")
     if pandaid is not None:
         return {"pandaid": parse_pandaid("pandaid", pandaid)}
     if "pandaid" in params.extra:
         return {"pandaid": params.extra["pandaid"]}
     if "jobname" in params.extra:
         return {"jobname": params.extra["jobname"]}
-    raise BadRequest("give a job: /job/<pandaid>/, /job?pandaid=N or /job?jobname=NAME")
+    if "batchid" in params.extra:
+        return {"batchid": params.extra["batchid"]}
+    raise BadRequest("give a job: /job/<pandaid>/, /job?pandaid=N, /job?jobname=NAME or /job?batchid=ID")
 
 
 def load_job(params: Params, pandaid: str | None, now) -> tuple[dict, list[dict]]:
@@ -84,7 +92,8 @@ def load_job(params: Params, pandaid: str | None, now) -> tuple[dict, list[dict]
     which = requested_job(params, pandaid)
     job, same_name = lookup.find_job(**which, now=now)
     if job is None:
-        what = f"pandaid {which['pandaid']}" if "pandaid" in which else f"jobname '{which['jobname']}'"
+        (column, value), = which.items()
+        what = f"pandaid {value}" if column == "pandaid" else f"{column} '{value}'"
         raise NotFound(f"no job with {what} in any job table (live or archive)")
     return job, same_name
 
@@ -97,7 +106,8 @@ def log_url(pandaid: int, name: str) -> str:
     return f"/job/{pandaid}/log/{quote(name)}"
 
 
-@page("jobs/job.html", extra={"pandaid": parse_pandaid, "jobname": parse_jobname}, window_required=False)
+@page("jobs/job.html", extra={"pandaid": parse_pandaid, "jobname": parse_jobname, "batchid": parse_batchid},
+      window_required=False)
 def job_page(request, params: Params, pandaid: str | None = None) -> dict:
     now = windows.now()
     job, same_name = load_job(params, pandaid, now)
