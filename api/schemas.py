@@ -55,13 +55,19 @@ COMPONENTS: dict[str, dict] = {
     "StateCounts": {"type": "object", "additionalProperties": INTEGER, "description": "{jobstatus: jobs}"},
     "Job": {
         "type": "object",
-        "description": "a job row: its columns (the list's subset, or all on the job page)",
+        "description": "a job row as BigPanDA sends it: every column (BigPanDA's key names: resourcetype, "
+                       "memoryleak, memoryleakx2; not jobparameters/metadata), BigPanDA's derived keys, "
+                       "errorinfo on failed/holding jobs, and ours: table. fields= keeps only the keys it names",
         "properties": {
             "pandaid": INTEGER, "jobstatus": STRING, "computingsite": nullable(STRING),
             "produsername": nullable(STRING), "jeditaskid": nullable(INTEGER), "attemptnr": nullable(INTEGER),
             "modificationtime": nullable(TIME), "creationtime": nullable(TIME), "starttime": nullable(TIME),
             "endtime": nullable(TIME), "statechangetime": nullable(TIME), "table": STRING,
             "errorinfo": STRING, "durationsec": nullable(INTEGER), "waittimesec": nullable(INTEGER),
+            "durationmin": INTEGER, "duration": nullable(STRING), "waittime": nullable(STRING),
+            "category": STRING, "jobinfo": STRING, "homecloud": nullable(STRING), "processor_type": STRING,
+            "wn": STRING, "priorityrange": STRING, "jobsetrange": STRING, "consumer": nullable(INTEGER),
+            "pilotversion": STRING, "eventservice": {"type": ["string", "integer", "null"]},
         },
     },
     "ErrorCount": obj(

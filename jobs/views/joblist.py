@@ -2,9 +2,11 @@
 and its jobs, keyset-paged, or all of them as CSV.
 
 JSON (web contract, /jobs/): `selectionsummary`, `errsByCount`, `jobs` (up to
-`limit` job dicts, LIST_COLUMNS plus `table`), `limit`, `truncated`, `window`,
-and `next`: the URL of the following rows (same query plus `after=<token>`),
-null on the last page. `outputs=` computes only the keys it names.
+`limit` jobs, each as BigPanDA sends it: jobs.rows; `fields=` keeps only the keys
+it names), `limit`, `truncated`, `window`, and `next`: the URL of the following
+rows (same query plus `after=<token>`), null on the last page. `outputs=`
+computes only the keys it names. The default limit is BigPanDA's: 20,000 jobs,
+200,000 for one task (jeditaskid=); longer lists stream.
 
 HTML: the table renders server side (`display_limit` rows, a "next" link, no
 page numbers: a pager's COUNT over the archive is what we never pay for); the
@@ -21,6 +23,7 @@ from collections.abc import Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
+from jobs import rows as jobrows
 from jobs.models import JOB_COLUMNS
 from jobs.query import LIST_COLUMNS, JobQuery
 from jobs.query.errors import CODE_COLUMN, errs_by_count
@@ -35,6 +38,8 @@ from pandamon.responses import wants_json
 LIST_KEYS = ("jobs", "limit", "truncated", "next")
 # Longer JSON lists are streamed while they are read (keyset chunks), never held whole.
 STREAM_ROWS = 5000
+# BigPanDA's default number of jobs in the JSON list, and for one task.
+DEFAULT_LIMIT, TASK_LIMIT = 20_000, 200_000
 JSON_KEYS = ("selectionsummary", "errsByCount", *LIST_KEYS, "window")
 
 
@@ -57,12 +62,17 @@ def jobs(request, params: Params):
     if needs(request, params, "errsByCount", html=False):
         data["errsByCount"] = errs_by_count(query)
     if wants_json(request):
-        if any(needs(request, params, key, html=False) for key in LIST_KEYS) and params.limit > STREAM_ROWS:
-            data.update(streamed_jobs(request.path, params, query, after))
-        elif any(needs(request, params, key, html=False) for key in LIST_KEYS):
-            rows = query.page(limit=params.limit, after=after)
+        if not any(needs(request, params, key, html=False) for key in LIST_KEYS):
+            return data
+        fields = check_fields(params)
+        limit = json_limit(params)
+        builder = RowBuilder(query.now, fields)
+        if limit > STREAM_ROWS:
+            data.update(streamed_jobs(request.path, params, query, after, limit, builder))
+        else:
+            rows = query.page(limit=limit, after=after, columns=jobrows.COLUMNS)
             following = _after_link(request.path, params, rows.next_after)
-            data.update(jobs=[_job(r) for r in rows.rows], limit=params.limit, truncated=rows.truncated,
+            data.update(jobs=builder.rows(rows.rows), limit=limit, truncated=rows.truncated,
                         next=following and f"{following}&json")
         return data
 
@@ -82,31 +92,62 @@ def jobs(request, params: Params):
     return data
 
 
-def streamed_jobs(path: str, params: Params, query: JobQuery, after: tuple | None) -> dict:
-    """The list keys of a long answer: `jobs` is sent as it is read; `truncated`
-    and `next` follow it, known once `limit` rows have gone out."""
-    if params.fields:  # checked now: once streaming has begun, a 400 can no longer be sent
-        unknown = [f for f in params.fields if f not in (*LIST_COLUMNS, "table")]
-        if unknown:
-            raise BadRequest(f"fields: unknown field(s) {', '.join(unknown)}")
+def json_limit(params: Params) -> int:
+    if "limit" in params.raw:
+        return params.limit
+    return TASK_LIMIT if "jeditaskid" in params.filters else DEFAULT_LIMIT
+
+
+def check_fields(params: Params) -> tuple[str, ...] | None:
+    """`fields=` names keys of a job row (columns or derived); a name neither monitor
+    knows is a 400, checked before any row is sent."""
+    if not params.fields:
+        return None
+    unknown = [f for f in params.fields if f not in jobrows.KEYS]
+    if unknown:
+        raise BadRequest(f"fields: unknown field(s) {', '.join(unknown)}")
+    return params.fields
+
+
+class RowBuilder:
+    """Rows of one answer: BigPanDA's keys, consumers found within each batch, `fields=` applied."""
+
+    def __init__(self, now, fields: tuple[str, ...] | None):
+        self.now, self.fields = now, fields
+        self.clouds = jobrows.queue_clouds()
+
+    def rows(self, batch: Sequence[dict]) -> list[dict]:
+        built = jobrows.with_consumers([jobrows.job_row(r, self.now, self.clouds, listing=True) for r in batch])
+        return [jobrows.select(j, self.fields) for j in built] if self.fields else built
+
+
+def streamed_jobs(path: str, params: Params, query: JobQuery, after: tuple | None, limit: int,
+                  builder: RowBuilder) -> dict:
+    """The list keys of a long answer: `jobs` is sent as it is read, built in batches of
+    STREAM_ROWS; `truncated` and `next` follow it, known once `limit` rows have gone out."""
     state: dict = {"truncated": False, "next": None}
 
-    def rows() -> Iterator[dict]:
+    def read() -> Iterator[dict]:
         last = None
-        for n, row in enumerate(query.iterate(after=after)):
-            if n == params.limit:
+        for n, row in enumerate(query.iterate(after=after, columns=jobrows.COLUMNS)):
+            if n == limit:
                 state["truncated"] = True
                 state["next"] = f"{_after_link(path, params, encode_after(*row_key(last)))}&json"
                 return
             last = row
-            yield _job(row)
+            yield row
 
-    return {"jobs": rows(), "limit": params.limit, "truncated": Later(lambda: state["truncated"]),
+    def rows() -> Iterator[dict]:
+        batch: list[dict] = []
+        for row in read():
+            batch.append(row)
+            if len(batch) == STREAM_ROWS:
+                yield from builder.rows(batch)
+                batch = []
+        yield from builder.rows(batch)
+
+    return {"jobs": rows(), "limit": limit, "truncated": Later(lambda: state["truncated"]),
             "next": Later(lambda: state["next"])}
-
-
-def _job(row: dict) -> dict:
-    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def _page_query(params: Params, **changes) -> dict[str, str]:
