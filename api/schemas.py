@@ -123,9 +123,15 @@ ERRORS = page({
     "errsByTask": array({"type": "object"}),
 })
 
+# BigPanDA's userList row {name, latest (highest pandaid), dict}, ours beside it.
 USERS = array(obj({
+    "name": STRING, "latest": INTEGER,
+    "dict": obj({"name": nullable(STRING), "cputime": STRING, "njobs": INTEGER, "nqueued": INTEGER,
+                 "nsites": INTEGER, "sites": {"type": "object", "additionalProperties": INTEGER},
+                 "nclouds": INTEGER, "clouds": {"type": "object", "additionalProperties": INTEGER},
+                 "latest": nullable(STRING), "pandaid": INTEGER}),
     "produsername": nullable(STRING), "njobs": INTEGER, "states": COUNTS, "nsites": INTEGER,
-    "latest": nullable(TIME),
+    "lastmodificationtime": nullable(TIME),
 }))
 
 USER = page({
@@ -138,8 +144,16 @@ SITES = array(obj({"states": COUNTS}, {"nickname": STRING, "siteid": nullable(ST
 
 SITE = page({"site": {"type": "object"}, "states": {}, "errsByCount": array(ref("ErrorCount"))})
 
-WNS = array(obj({"wn": nullable(STRING), "states": COUNTS, "nfailed": INTEGER, "nfinished": INTEGER,
-                 "failrate": nullable(NUMBER)}))
+# BigPanDA's wnInfo answer (summary: All, Average, one row per node), our ranking under "nodes".
+WNS = page({
+    "site": STRING, "wnname": STRING, "hours": INTEGER,
+    "summary": array(obj({"name": STRING, "count": {"type": ["integer", "string"]}, "states": {"type": "object"},
+                          "statelist": array(obj({"name": STRING})), "pctfail": NUMBER})),
+    "wnPlotFailed": array(array({"type": ["string", "integer"]})),
+    "wnPlotFinished": array(array({"type": ["string", "integer"]})),
+    "nodes": array(obj({"wn": nullable(STRING), "states": COUNTS, "nfailed": INTEGER, "nfinished": INTEGER,
+                        "failrate": nullable(NUMBER)})),
+})
 
 TASKS = array({"type": "object"})
 

@@ -16,6 +16,7 @@ from jobs.query.errors import errs_by_count
 from jobs.states import ordered
 from pandamon.pages import link, page
 from pandamon.params import Params
+from pandamon.responses import wants_json
 from pandamon.selection import error_links, selection_query, state_cells
 from sites import queries, wns
 from sites.models import QUEUE_STATES
@@ -107,15 +108,37 @@ def worker_nodes(request: HttpRequest, params: Params, site: str) -> dict:
         "cells": state_cells(node["states"], statelist, "/jobs/", {**selection, "modificationhost": node["wn"]}),
         "failed_url": link("/jobs/", **{**selection, "modificationhost": node["wn"], "jobstatus": "failed"}),
     } for node in nodes]
+    data = {"_rows": rows, "_queue": queue}
+    if wants_json(request):
+        # BigPanDA's wnInfo answer; our ranking (black holes first) under "nodes".
+        running = wns.running_resources(JobQuery(params), Q(computingsite=siteid, jobstatus="running"))
+        summary, plots = wns.bigpanda_summary(counts, running)
+        by_count = params.raw.get("sortby", "").strip().lower() == "count"
+        data.update({
+            "url": request.path, "site": site, "wnname": "all", "user": None, "summary": summary,
+            "wnPlotFailed": wns.plot_list(plots["failed"], by_count),
+            "wnPlotFinished": wns.plot_list(plots["finished"], by_count),
+            "hours": _hours(params), "built": dt.datetime.now(dt.UTC).strftime("%H:%M:%S"), "nodes": nodes,
+        })
     return {
-        "_json": nodes,
-        "_rows": rows,
-        "_queue": queue,
+        **data,
         "_statelist": statelist,
         "_site_url": link(f"/site/{queue['nickname']}/", **selection_query(params)),
         "_suspect_failrate": wns.SUSPECT_FAILRATE,
         "_suspect_min_jobs": wns.SUSPECT_MIN_JOBS,
     }
+
+
+def _hours(params: Params) -> int:
+    """BigPanDA's `hours`: the hours= asked, 24 × days=, 0 for explicit dates, else the default window."""
+    raw = params.raw
+    if "hours" in raw:
+        return int(float(raw["hours"]))
+    if "days" in raw:
+        return int(24 * float(raw["days"]))
+    if "date_from" in raw or "date_to" in raw or params.window is None:
+        return 0
+    return round(params.window.hours)
 
 
 def _shown(value) -> str:

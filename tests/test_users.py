@@ -62,15 +62,56 @@ def test_users_json_equals_sql(client, window):
         sql(["produsername", "computingsite"], start, end), sql_latest(start, end)
     assert {u["produsername"] for u in users} == {user for user, _ in states}
     for row in users:
-        assert set(row) == {"produsername", "njobs", "states", "nsites", "latest"}
+        # BigPanDA's {name, latest, dict} and ours beside it (our last activity as lastmodificationtime)
+        assert set(row) == {"name", "latest", "dict", "produsername", "njobs", "states", "nsites",
+                            "lastmodificationtime"}
         name = row["produsername"]
         want = {state: n for (user, state), n in states.items() if user == name}
         assert row["states"] == want
         assert row["njobs"] == sum(want.values())
         assert row["nsites"] == len({site for user, site in sites if user == name})
-        assert row["latest"] == iso(latest[name])
+        assert row["lastmodificationtime"] == iso(latest[name])
     assert [u["njobs"] for u in users] == sorted((u["njobs"] for u in users), reverse=True)
     assert {SPACED, NON_ASCII} <= {u["produsername"] for u in users}
+
+
+def sql_user_totals(start, end) -> dict:
+    """{produsername: (summed cpuconsumptiontime, highest pandaid)}, each job counted once."""
+    where, params = sqlcheck.window_where(start, end)
+    union = " UNION ALL ".join(f"SELECT pandaid, produsername, cpuconsumptiontime FROM {sqlcheck._q(t)} "
+                              f"WHERE {where}" for t in sqlcheck.TABLES)
+    with connections["panda"].cursor() as cursor:
+        cursor.execute(f"SELECT produsername, SUM(c), MAX(pandaid) FROM (SELECT DISTINCT pandaid, produsername, "
+                       f"cpuconsumptiontime AS c FROM ({union}) u) d GROUP BY produsername",
+                       params * len(sqlcheck.TABLES))
+        return {user: (float(cpu or 0), top) for user, cpu, top in cursor.fetchall()}
+
+
+def test_users_json_has_bigpandas_keys_equal_to_sql(client, window):
+    """BigPanDA's userList row: name lower-cased, latest = highest pandaid, dict with n<state>
+    counts, nqueued, sites/clouds, cputime (whole seconds, a string), latest as YYYY-MM-DD HH:MM:SS."""
+    query, (start, end) = window
+    _, users = get_json(client, "/users/", query)
+    by_state = sql(["produsername", "jobstatus"], start, end)
+    by_site = sql(["produsername", "computingsite"], start, end)
+    by_cloud = sql(["produsername", "cloud"], start, end)
+    totals, latest = sql_user_totals(start, end), sql_latest(start, end)
+    for row in users:
+        name, d = row["produsername"], row["dict"]
+        assert row["name"] == (name.lower() if name is not None else "Unknown") and d["name"] == name
+        assert row["latest"] == d["pandaid"] == totals[name][1]
+        want = {state: n for (user, state), n in by_state.items() if user == name}
+        assert d["njobs"] == sum(want.values())
+        for state in ("pending", "defined", "waiting", "assigned", "activated", "running", "finished", "failed",
+                      "cancelled", "closed"):
+            assert d[f"n{state}"] == want.get(state, 0) and d[state] == 0
+        assert d["nqueued"] == sum(want.get(s, 0) for s in ("defined", "waiting", "assigned", "activated"))
+        assert d["sites"] == {str(site): n for (user, site), n in by_site.items() if user == name}
+        assert d["nsites"] == len(d["sites"])
+        assert d["clouds"] == {str(cloud): n for (user, cloud), n in by_cloud.items() if user == name}
+        assert d["nclouds"] == len(d["clouds"])
+        assert d["cputime"] == str(int(totals[name][0]))
+        assert d["latest"] == iso(latest[name]).replace("T", " ")
 
 
 def test_users_filters_narrow_the_activity(client, window):

@@ -32,8 +32,9 @@ def node_counts(siteid, start, end) -> dict:
 
 def test_failrate_arithmetic_equals_sql(client, window):
     query, (start, end) = window
-    response, nodes = get_json(client, f"/wns/{BLACK_HOLE_SITE}/", query)
+    response, body = get_json(client, f"/wns/{BLACK_HOLE_SITE}/", query)
     assert response.status_code == 200
+    nodes = body["nodes"]  # our ranking, beside BigPanDA's summary
     expected = node_counts(BLACK_HOLE_SITE, start, end)
     hosts = {NOT_SPECIFIED if h is None else h for h, _ in expected}
     assert {n["wn"] for n in nodes} == hosts
@@ -48,9 +49,43 @@ def test_failrate_arithmetic_equals_sql(client, window):
         assert node["failrate"] == (round(failed / (failed + finished), 4) if failed + finished else 0.0)
 
 
+def test_bigpanda_summary_equals_sql(client, window):
+    """BigPanDA's wnInfo JSON: All, Average, then one row per node by name (the part after "slot@";
+    no host and the PanDA server's name are "Unknown"), finished/failed per node, pctfail."""
+    query, (start, end) = window
+    _, body = get_json(client, f"/wns/{BLACK_HOLE_SITE}/", query)
+    assert {"url", "site", "wnname", "user", "summary", "wnPlotFailed", "wnPlotFinished", "hours", "built",
+            "nodes", "window"} == set(body)
+    assert (body["site"], body["wnname"], body["user"], body["hours"]) == (BLACK_HOLE_SITE, "all", None, 0)
+    expected = node_counts(BLACK_HOLE_SITE, start, end)
+    per_node: dict[str, Counter] = {}
+    for (host, state), n in expected.items():
+        per_node.setdefault(wns.node_and_slot(host)[0], Counter())[state] += n
+    total = sum(expected.values())
+    all_row, average, *rows = body["summary"]
+    assert all_row["name"] == "All" and all_row["count"] == total
+    failed = sum(n for (_, s), n in expected.items() if s == "failed")
+    finished = sum(n for (_, s), n in expected.items() if s == "finished")
+    assert all_row["pctfail"] == int(100 * failed / (failed + finished))
+    assert [r["name"] for r in all_row["statelist"]] == list(wns.SITE_STATES)
+    assert average["name"] == "Average" and average["count"] == f"{total / len(per_node):.2f}"
+    assert [r["name"] for r in rows] == sorted(per_node)
+    for row in rows:
+        want = per_node[row["name"]]
+        assert row["count"] == sum(want.values())
+        assert {s: v["count"] for s, v in row["states"].items() if v["count"]} == dict(want)
+        ended = want["failed"] + want["finished"]
+        assert row["pctfail"] == (-(-100 * want["failed"] // ended) if ended else 0)
+    known = {wn: c for wn, c in per_node.items() if wn != wns.UNKNOWN}
+    assert body["wnPlotFailed"] == sorted(([wn, c["failed"]] for wn, c in known.items() if c["failed"]),
+                                          reverse=True)
+    assert dict(map(tuple, body["wnPlotFinished"])) == {wn: c["finished"] for wn, c in known.items()
+                                                        if c["finished"]}
+
+
 def test_black_hole_node_is_first_and_highlighted(client, window, monkeypatch):
     query, _ = window
-    nodes = client.get(f"/wns/{BLACK_HOLE_SITE}/", {**query, "json": ""}).json()
+    nodes = client.get(f"/wns/{BLACK_HOLE_SITE}/", {**query, "json": ""}).json()["nodes"]
     assert nodes[0]["wn"] == BLACK_HOLE_NODE
     assert nodes[0]["failrate"] > wns.SUSPECT_FAILRATE
     # The 3000-job session data leaves the black hole only a handful of ended jobs.

@@ -3,6 +3,7 @@ user's jobs by state over time, tasks, errors, recent jobs)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import quote
 
 from django.db.models import Q
@@ -11,14 +12,14 @@ from django.http import HttpRequest
 
 from jobs.query import JobQuery
 from jobs.query.errors import errs_by_count
-from jobs.query.extremes import latest, max_by
+from jobs.query.extremes import latest
 from jobs.states import ordered
 from pandamon.errors import NotFound
 from pandamon.pages import link, page
 from pandamon.params import NOT_SPECIFIED, Params
 from pandamon.responses import wants_json
 from pandamon.selection import error_links, selection_query, state_cells, window_query
-from users import activity, queries
+from users import activity, bigpanda, queries
 
 
 @page("users/users.html")
@@ -26,8 +27,13 @@ def users(request: HttpRequest, params: Params) -> dict:
     """Users ranked by jobs in the window. JSON: at most `limit` users (default
     1000); HTML: `display_limit`."""
     query = JobQuery(params)
-    rows = activity.ranking(query.counts_by("produsername", "computingsite", "jobstatus"),
-                            max_by(query, "produsername"))
+    counts = query.counts_by("produsername", "computingsite", "cloud", "jobstatus")
+    totals = bigpanda.per_user_totals(query)
+    by_site: Counter = Counter()
+    for (user, site, _, jobstatus), n in counts.items():
+        by_site[user, site, jobstatus] += n
+    rows = activity.ranking(by_site, {user: t["latest"] for user, t in totals.items()})
+    compatible = bigpanda.user_rows(counts, totals)
     statelist = ordered(s for row in rows for s in row["states"])
     selection = selection_query(params)
     shown = rows[: params.display_limit]
@@ -43,7 +49,10 @@ def users(request: HttpRequest, params: Params) -> dict:
             else state_cells({}, statelist, "/jobs/", {}),
         })
     return {
-        "_json": rows[: params.limit],
+        # BigPanDA's row {name, latest, dict}, and ours beside it (its `latest` under a new name).
+        "_json": [{**compatible[r["produsername"]], "produsername": r["produsername"], "njobs": r["njobs"],
+                   "states": r["states"], "nsites": r["nsites"], "lastmodificationtime": r["latest"]}
+                  for r in rows[: params.limit]],
         "_rows": table,
         "_statelist": statelist,
         "_nusers": len(rows),
