@@ -70,10 +70,18 @@ COMPONENTS: dict[str, dict] = {
             "pilotversion": STRING, "eventservice": {"type": ["string", "integer", "null"]},
         },
     },
+    # BigPanDA's errsByCount item: codename is the job column holding the code (e.g. piloterrorcode),
+    # cat BigPanDA's error category (pandamon has none: always Uncategorized); component and title
+    # (pandamon's name of the code) are pandamon's.
     "ErrorCount": obj(
-        {"component": STRING, "codeval": {"type": ["integer", "string"]}, "count": INTEGER,
-         "example_pandaid": INTEGER, "diag": nullable(STRING)},
-        {"error": STRING, "codename": nullable(STRING), "desc": nullable(STRING)},
+        {"error": STRING, "codename": STRING, "codeval": INTEGER, "diag": STRING, "desc": STRING,
+         "cat": obj({"name": STRING, "id": INTEGER}), "example_pandaid": INTEGER, "count": INTEGER,
+         "component": STRING, "title": STRING},
+    ),
+    "ErrorBreakdown": obj(
+        {"name": {"type": ["string", "integer"]}, "errors": {"type": "object", "additionalProperties":
+                                                              ref("ErrorCount")},
+         "errorlist": array(ref("ErrorCount")), "toterrors": INTEGER, "toterrjobs": INTEGER, "count": INTEGER},
     ),
     "SummaryRow": obj({"name": nullable(STRING), "total": INTEGER, "states": COUNTS},
                       {"vo": nullable(STRING), "cloud": nullable(STRING)}),
@@ -108,19 +116,34 @@ JOB = obj({
     "debugstdout": nullable(STRING),
 })
 
+# BigPanDA's rows (duration: "<days>:<H:MM:SS>" to the next row, "---" for the last), then
+# pandamon's durationsec (seconds; a live job's current state until now, a final one null) and
+# logged (false: the current state taken from the job row, not yet in jobs_statuslog).
 STATUSLOG = array(obj({
-    "jobstatus": STRING,
+    "pandaid": INTEGER,
     "modificationtime": TIME,
+    "jobstatus": STRING,
+    "prodsourcelabel": nullable(STRING),
+    "cloud": nullable(STRING),
+    "computingsite": nullable(STRING),
     "modificationhost": nullable(STRING),
-    "duration": nullable(INTEGER),
+    "modiftime_extended": nullable(STRING),
+    "duration": {"type": "string", "pattern": r"^(\d+:\d+:\d\d:\d\d|---)$"},
+    "modiftime_str": STRING,
+    "durationsec": nullable(INTEGER),
+    "logged": BOOLEAN,
 }))
 
 ERRORS = page({
-    "jobSummary": {},
-    "errsByCount": array({"allOf": [ref("ErrorCount"), {"required": ["error", "codename", "desc"]}]}),
-    "errsBySite": array({"type": "object"}),
-    "errsByUser": array({"type": "object"}),
-    "errsByTask": array({"type": "object"}),
+    # BigPanDA's attribute summary of its error view (values as it gives them: eventservice named,
+    # reqid a number); jobstates (pandamon's) is the jobs by state.
+    "jobSummary": array(obj({"field": STRING, "list": array(obj({"kname": {"type": ["string", "integer"]},
+                                                                 "kvalue": INTEGER}))})),
+    "errsByCount": array(ref("ErrorCount")),
+    "errsBySite": array(ref("ErrorBreakdown")),
+    "errsByUser": array(ref("ErrorBreakdown")),
+    "errsByTask": array(ref("ErrorBreakdown")),
+    "jobstates": array(obj({"name": STRING, "count": INTEGER})),
 })
 
 # BigPanDA's userList row {name, latest (highest pandaid), dict}, ours beside it.

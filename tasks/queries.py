@@ -14,8 +14,8 @@ from collections import Counter
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDay, TruncHour
 
-from jobs.errorcodes import describe
 from jobs.query import JobQuery
+from jobs.query.errors import errs_by_count
 from jobs.query.filters import filter_q
 from jobs.query.tables import ENDED_STATES
 from pandamon import introspection
@@ -205,14 +205,8 @@ def task_row(taskid: int, states: dict, column: str, using: str = PANDA_DB) -> d
 
 
 def error_summary(query: JobQuery) -> list[dict]:
-    """The task's errors as the contract's errsByCount items."""
-    out = []
-    for e in query.error_counts():
-        name, description = describe(e["component"], e["codeval"])
-        out.append({"error": f"{e['component']}:{e['codeval']}", "component": e["component"],
-                    "codeval": e["codeval"], "codename": name, "desc": description, "diag": e["diag"],
-                    "count": e["count"], "example_pandaid": e["example_pandaid"]})
-    return out
+    """The task's errors as errsByCount items (BigPanDA's shape, as on /errors/)."""
+    return errs_by_count(query)
 
 
 def progress_over_time(query: JobQuery, task: dict) -> list[dict]:

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs import rows as jobrows
 from jobs.query import LIST_COLUMNS, SUMMARY_COLUMNS, JobQuery
-from jobs.query.errors import errs_by_count
+from jobs.query.errors import CODE_COLUMN, errs_by_count
 from jobs.query.jobs import SUMMARY_GROUPS
 from pandamon.params import parse_params
 from tests import sqlcheck
@@ -49,9 +49,10 @@ def test_json_follows_the_contract(client, window):
     for job in body["jobs"]:
         assert set(LIST_COLUMNS) - set(jobrows.RENAMED) <= set(job) and "table" in job
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", job["modificationtime"])
-    for error in body["errsByCount"]:
-        assert set(error) == {"error", "component", "codeval", "codename", "diag", "desc", "count",
-                              "example_pandaid"}
+    for error in body["errsByCount"]:  # BigPanDA's item (codename: the code's column) and pandamon's keys
+        assert set(error) == {"error", "codename", "codeval", "diag", "desc", "cat", "example_pandaid", "count",
+                              "component", "title"}
+        assert error["codename"] == CODE_COLUMN[error["component"]]
     assert body["next"].startswith("/jobs/?") and "after=" in body["next"]
 
 

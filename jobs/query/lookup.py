@@ -221,13 +221,18 @@ def status_history(job: dict, using: str = PANDA_DB) -> list[dict]:
     rank = Case(*(When(jobstatus=state, then=Value(i)) for i, state in enumerate(JOB_STATES)),
                 default=Value(len(JOB_STATES)), output_field=IntegerField())
     history = list(qs.order_by(Coalesce("modiftime_extended", "modificationtime"), "modificationtime", rank)
-                   .values("jobstatus", "modificationtime", "modificationhost", "computingsite"))
+                   .values("jobstatus", "modificationtime", "modificationhost", "computingsite",
+                           "prodsourcelabel", "cloud", "modiftime_extended"))
     if not history or history[-1]["jobstatus"] != job["jobstatus"]:
         history.append({
             "jobstatus": job["jobstatus"],
             "modificationtime": job.get("statechangetime") or job["modificationtime"],
             "modificationhost": job.get("modificationhost"),
             "computingsite": job.get("computingsite"),
+            "prodsourcelabel": job.get("prodsourcelabel"),
+            "cloud": job.get("cloud"),
+            "modiftime_extended": None,
+            "from_job_row": True,  # not in jobs_statuslog (yet)
         })
     return history
 

@@ -1,14 +1,16 @@
 """Error summary (`/errors/`, default `jobstatus=failed|holding`): which errors
 the selection's jobs carry, how often, where and whose.
 
-JSON (web contract, /errors/):
-- `jobSummary`: jobs of the selection by state, `[{name: jobstatus, count}]` in state order;
-- `errsByCount`: `[{error: "component:code", component, codeval, codename, diag, desc, count,
-  example_pandaid}]` by count;
-- `errsBySite`, `errsByUser`, `errsByTask`: `[{name, count, errors: {"component:code": n}}]` by count,
-  where `name` is the computingsite / produsername / jeditaskid (as a string; NULL is
-  "Not specified"), `count` the jobs of the selection with that name and `errors` their error
-  counts, most frequent first;
+JSON: BigPanDA's keys with BigPanDA's meanings (issue 10), plus pandamon's own:
+- `jobSummary`: BigPanDA's attribute summary of the selection, `[{field, list: [{kname, kvalue}]}]`
+  over its error-view fields (jobs.query.errors.job_summary; `sortby=alpha` orders values by name);
+- `errsByCount`: `[{error: "component:code", codename: the code's job column (e.g. piloterrorcode),
+  codeval, diag, desc, cat, example_pandaid, count, component, title}]` by count; `title` is
+  pandamon's name of the code;
+- `errsBySite`, `errsByUser`, `errsByTask`: `[{name, errors: {"component:code": item}, errorlist,
+  toterrors, toterrjobs, count}]` by toterrors, where `name` is the computingsite / produsername /
+  jeditaskid (a number) and `count` (pandamon's) the jobs of the selection with that name;
+- `jobstates` (pandamon's): jobs of the selection by state, `[{name: jobstatus, count}]` in state order;
 - `window`.
 Counts are jobs; a job with errors from two components counts under both.
 """
@@ -16,7 +18,7 @@ Counts are jobs; a job with errors from two components counts under both.
 from __future__ import annotations
 
 from jobs.query import JobQuery
-from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count
+from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count, job_summary
 from jobs.views.selection import check_outputs, filter_chips, jobs_link, needs, ordered_states
 from pandamon.pages import page
 from pandamon.params import Params
@@ -25,7 +27,7 @@ from pandamon.responses import wants_json
 DEFAULTS = {"jobstatus": "failed|holding"}
 BREAKDOWNS = (("errsBySite", "computingsite", "site"), ("errsByUser", "produsername", "user"),
               ("errsByTask", "jeditaskid", "task"))
-JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "window")
+JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "jobstates", "window")
 HTML_ROWS = 25  # per breakdown; the JSON has them all
 HTML_ERRORS = 4  # errors shown per breakdown row
 CHART_ERRORS = 15
@@ -36,9 +38,12 @@ def errors(request, params: Params):
     check_outputs(params, JSON_KEYS)
     query = JobQuery(params)
     data: dict = {}
-    if needs(request, params, "jobSummary", html=True):
-        states = query.counts_by("jobstatus")
-        data["jobSummary"] = [{"name": s, "count": states[s]} for s in ordered_states(states)]
+    if needs(request, params, "jobSummary", html=True) or needs(request, params, "jobstates", html=True):
+        summary = job_summary(query, alpha=params.raw.get("sortby") == "alpha")
+        # The states come from the summary's jobstatus field: no query of their own.
+        states = {v["kname"]: v["kvalue"] for f in summary if f["field"] == "jobstatus" for v in f["list"]}
+        data["jobSummary"] = summary
+        data["jobstates"] = [{"name": s, "count": states[s]} for s in ordered_states(states)]
     if needs(request, params, "errsByCount", html=True):
         data["errsByCount"] = errs_by_count(query)
     wanted = [(key, column) for key, column, _ in BREAKDOWNS if needs(request, params, key, html=True)]
@@ -65,18 +70,19 @@ def html(params: Params, data: dict) -> dict:
                 "count": entry["count"],
                 "link": jobs_link(params, **{column: entry["name"]}),
                 "errors": [
-                    (error, n, jobs_link(params, **{column: entry["name"]}, **error_filter_of(error)))
-                    for error, n in list(entry["errors"].items())[:HTML_ERRORS]
+                    (e["error"], e["count"],
+                     jobs_link(params, **{column: entry["name"]}, **error_filter_of(e["error"])))
+                    for e in entry["errorlist"][:HTML_ERRORS]
                 ],
-                "more": max(0, len(entry["errors"]) - HTML_ERRORS),
+                "more": max(0, len(entry["errorlist"]) - HTML_ERRORS),
             }
             for entry in data[key][:HTML_ROWS]
         ]
         breakdowns.append({"key": key, "column": column, "label": label, "rows": rows,
                            "hidden": max(0, len(data[key]) - HTML_ROWS)})
     return {
-        "_states": [{**s, "link": jobs_link(params, jobstatus=s["name"])} for s in data["jobSummary"]],
-        "_total": sum(s["count"] for s in data["jobSummary"]),
+        "_states": [{**s, "link": jobs_link(params, jobstatus=s["name"])} for s in data["jobstates"]],
+        "_total": sum(s["count"] for s in data["jobstates"]),
         "_total_link": jobs_link(params),
         "_errors": errs,
         "_error_links": {e["error"]: e["link"] for e in errs[:CHART_ERRORS]},

@@ -69,7 +69,7 @@
     const links = linksEl ? JSON.parse(linksEl.textContent) : {};
     Plotly.newPlot(el, [{
       type: "bar", orientation: "h",
-      y: errors.map((e) => e.error + (e.codename ? " " + e.codename : "")),
+      y: errors.map((e) => e.error + (e.title ? " " + e.title : "")),
       x: errors.map((e) => e.count),
       customdata: errors.map((e) => links[e.error] || null),
       text: errors.map((e) => e.desc || e.diag || ""),

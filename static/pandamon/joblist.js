@@ -75,7 +75,7 @@
     errors.slice(0, 10).forEach((e) => {
       const tr = t("tr");
       const name = t("td");
-      name.append(t("span", e.error, { class: "err" }), " ", t("span", e.codename || ""));
+      name.append(t("span", e.error, { class: "err" }), " ", t("span", e.title || ""));
       const count = t("td", null, { class: "num" });
       count.append(t("a", e.count.toLocaleString(), { href: narrowed(columns[e.component], e.codeval) }));
       const example = t("td");
