@@ -247,6 +247,9 @@ def _max(cursor, table) -> int:
 
 PANDAMONIUM = "dguest/pandamonium src/pandamonium/pandamon.py"
 PANDA_DOCS = "PanDAWMS/panda-docs docs/source/client/monitoring.rst"
+PANDA_CLIENT = "PanDAWMS/panda-client pandaclient/queryPandaMonUtils.py"
+# Cases citing a description rather than a repository and path were found by the code index's exact-string
+# search, which does not name the file; the quoted URL is as the file writes it.
 BIGMON = "PanDAWMS/panda-bigmon-core"
 
 
@@ -276,6 +279,17 @@ CATALOGUE: list[Case] = [
          PANDAMONIUM, metastruct, "fields=metastruct (derived job field)"),
     Case("pandamonium-jobs-metastruct-days", "/jobs/?jeditaskid={taskid}&limit=10000&json=1&fields=metastruct&days=30",
          PANDAMONIUM, metastruct, "fields=metastruct (derived job field)"),
+    # panda-client (pbook, pandaclient/queryPandaMonUtils.py): query_tasks() and query_jobs()
+    Case("panda-client-task", "/tasks/?json=1&datasets=True&limit=10000&jeditaskid={taskid}", PANDA_CLIENT,
+         one_task, "datasets= on /tasks/"),
+    Case("panda-client-tasks-user", "/tasks/?json=1&datasets=True&limit=10000&username={user_q}&days=30",
+         PANDA_CLIENT, tasks_of_user, "datasets= and username= on /tasks/"),
+    Case("panda-client-tasks-superstatus",
+         "/tasks/?json=1&datasets=True&limit=10000&superstatus=running&timestamp=1764700000", PANDA_CLIENT,
+         tasks_list, "datasets=, superstatus= and timestamp= on /tasks/"),
+    Case("panda-client-jobs", "/jobs/?json=1&limit=10000&jeditaskid={taskid}", PANDA_CLIENT, jobs_of_task),
+    Case("panda-client-jobs-nodrop", "/jobs/?json=1&limit=10000&jeditaskid={taskid}&mode=nodrop", PANDA_CLIENT,
+         jobs_of_task, "mode=nodrop"),
     # panda-docs: the task list examples
     Case("docs-tasks", "/tasks/?json", PANDA_DOCS, tasks_list),
     Case("docs-tasks-display-limit", "/tasks/?display_limit=100&json", PANDA_DOCS, tasks_list),
@@ -329,7 +343,7 @@ CATALOGUE: list[Case] = [
     Case("curl-tasks-jeditaskid", "/tasks/?jeditaskid={taskid}&json",
          "a dataset-provenance script (fetch_taskinfo_from_bigpanda: /tasks/?jeditaskid={taskid}&json)", one_task),
     Case("curl-tasks-taskname-days", "/tasks/?taskname={taskname_prefix}*&days=30&json",
-         "a lxplus curl helper (curl … /tasks/?taskname={TASK}&days={DAYS}&json)", tasks_list,
+         "franaln/bins bigpanda.py (curl … /tasks/?taskname=user.%s*&days=10&json)", tasks_list,
          "taskname= (wildcards) on /tasks/"),
     Case("curl-tasks-reqid-user", "/tasks/?reqid=1&username={user_q}&days=180",
          "a task-report generator (href /tasks/?reqid=…&username=…&days=180)", tasks_list,
