@@ -25,7 +25,18 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from api import schemas as s
-from pandamon.params import JOB_FIELDS, JOBTYPES, MAX_LIMIT, MAX_LIST_VALUES, SORT_KEYS, UNFILTERABLE
+from pandamon.params import (
+    COLUMN_SYNONYMS,
+    JOB_FIELDS,
+    JOBTYPES,
+    MAX_LIMIT,
+    MAX_LIST_VALUES,
+    MODES,
+    SORT_KEYS,
+    SUMMARY_SORTS,
+    TIME_COLUMNS,
+    UNFILTERABLE,
+)
 
 TITLE = "pandamon JSON API"
 VERSION = "1"
@@ -225,17 +236,34 @@ def window_params() -> dict[str, dict]:
         "earlierthan": _int_param(0, 87600, "end the window this many hours ago"),
         "earlierthandays": _int_param(0, 3650, "end the window this many days ago"),
     }
+    # BigPanDA's time ranges on a job column; they replace the window.
+    for column in TIME_COLUMNS:
+        params[f"{column}range"] = {"type": "string", "pattern": rf"^\s*{_DATE}\s*\|\s*{_DATE}\s*$",
+                                    "description": f"{column} from A to B: A|B, " + date["description"]}
+        params[f"{column}_from"] = {**date, "description": f"{column} at or after, " + date["description"]}
+        params[f"{column}_to"] = {**date, "description": f"{column} before (a whole day when a date), "
+                                  + date["description"]}
     return params
 
 
 def control_params() -> dict[str, dict]:
-    jobtypes = "|".join(_ci(j) for j in JOBTYPES)
+    jobtypes = "|".join([*(_ci(j) for j in JOBTYPES), f"{_ci('anal')}.*", f"{_ci('prod')}.*"])
     sorts = "|".join(_ci(k) for k in SORT_KEYS)
+    summaries = "|".join(_ci(k) for k in SUMMARY_SORTS)
     params = {
-        "jobtype": {"type": "string", "pattern": rf"^\s*({jobtypes})\s*$", "description": ", ".join(JOBTYPES)},
+        "jobtype": {"type": "string", "pattern": rf"^\s*({jobtypes})\s*$",
+                    "description": ", ".join(JOBTYPES) + " (BigPanDA's anal*, prod* too)"},
+        "mode": {"type": "string", "pattern": rf"^\s*({'|'.join(_ci(m) for m in MODES)})\s*$",
+                 "description": "drop: hide attempts superseded by a retry; nodrop (default): every attempt"},
+        "extra": {"type": "string", "description": "BigPanDA's view flags, comma-separated; unknown ones are ignored"},
+        "harvesterinstance": {"type": "string", "minLength": 1,
+                              "description": "jobs of Harvester instance X (schedulerid harvester-X), all, "
+                                             "Not specified"},
+        "region": {**_column_schema("cloud"), "description": "jobs at the queues of this cloud (region), a|b, !a"},
         "sortby": {"type": "string",
-                   "pattern": rf"^\s*({sorts})(-({_ci('ascending')}|{_ci('descending')}))?\s*$",
-                   "description": f"{', '.join(SORT_KEYS)}, each -ascending or -descending"},
+                   "pattern": rf"^\s*(({sorts})(-({_ci('ascending')}|{_ci('descending')}))?|{summaries})\s*$",
+                   "description": f"{', '.join(SORT_KEYS)}, each -ascending or -descending; "
+                                  f"{' or '.join(SUMMARY_SORTS)} orders summaries"},
         "limit": _int_param(1, MAX_LIMIT, "JSON rows at most (default 1000)"),
         "display_limit": _int_param(1, 5000, "HTML rows per page (default 100)"),
         "fields": s.NAMES_PARAM,
@@ -267,6 +295,8 @@ def _parameter(name: str, schema: dict, where: str = "query", *, ref: bool = Fal
 def _shared_parameters() -> dict[str, dict]:
     shared = {**IGNORED_PARAMS, **window_params(), **control_params()}
     shared.update({c: _column_schema(c) for c in sorted(JOB_FIELDS) if c not in UNFILTERABLE})
+    shared.update({name: {**_column_schema(column), "description": f"BigPanDA's name of {column}"}
+                   for name, column in COLUMN_SYNONYMS.items()})
     return {name: _parameter(name, schema) for name, schema in shared.items()}
 
 

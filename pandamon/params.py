@@ -32,7 +32,9 @@ NOT_SPECIFIED = "Not specified"
 # Accepted and ignored: scripts use them to defeat caches; `json` selects the format.
 IGNORED = frozenset({"json", "timestamp", "_"})
 WINDOW_PARAMS = frozenset({"hours", "days", "date_from", "date_to", "earlierthan", "earlierthandays"})
-CONTROL_PARAMS = frozenset({"jobtype", "sortby", "limit", "display_limit", "fields", "outputs"})
+CONTROL_PARAMS = frozenset({"jobtype", "sortby", "limit", "display_limit", "fields", "outputs", "extra"})
+# BigPanDA's parameters that select jobs without being a job column; count links keep them.
+SELECTION_PARAMS = frozenset({"mode", "region", "harvesterinstance"})
 # A lookup by one of these with no explicit window searches every table, unbounded.
 ID_COLUMNS = ("pandaid", "jobname", "jeditaskid", "taskid", "jobsetid")
 
@@ -50,6 +52,21 @@ JOBTYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "eventservice": ("eventservice", ()),  # any non-zero eventservice
 }
 
+# BigPanDA's other spellings of a job column (its setupView): the same filter.
+COLUMN_SYNONYMS = {"user": "produsername", "username": "produsername"}
+# BigPanDA matches jobtype by prefix (anal*, prod*) and knows esmerge.
+JOBTYPES["esmerge"] = ("eventservice", (2,))
+JOBTYPE_PREFIXES = (("anal", "analysis"), ("prod", "production"))
+# mode=drop hides attempts superseded by a retry (jobs.query.drop); nodrop, the default, shows all.
+MODES = ("drop", "nodrop")
+# BigPanDA's <column>range=A|B, and <column>_from / <column>_to, on a job's time columns:
+# a time range on that column that replaces the window.
+TIME_COLUMNS = tuple(c for c, f in JOB_FIELDS.items() if isinstance(f, models.DateTimeField))
+RANGE_PARAMS = frozenset(f"{c}range" for c in TIME_COLUMNS)
+BOUND_PARAMS = frozenset(f"{c}_{end}" for c in TIME_COLUMNS for end in ("from", "to"))
+
+# BigPanDA's summaries (attribute and error summaries, site list) take sortby=count|alpha.
+SUMMARY_SORTS = ("count", "alpha")
 SORT_KEYS = ("time", "create", "statetime", "priority", "duration", "attemptnr", "pandaid")
 
 
@@ -95,6 +112,13 @@ class Params:
     fields: tuple[str, ...] | None = None
     outputs: tuple[str, ...] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    drop: bool = False
+    # sortby=count|alpha: how a summary orders its values (None: the page's default); lists keep `sort`.
+    summary_sort: str | None = None
+    # BigPanDA's region: the jobs of the queues whose cloud it is (a cloud filter on the queues).
+    region: ColumnFilter | None = None
+    # BigPanDA's extra=a,b flags: accepted; views honour the ones they know, others are ignored.
+    flags: tuple[str, ...] = ()
     # The query string minus window parameters, to rebuild links with another window.
     raw: dict[str, str] = field(default_factory=dict)
 
@@ -123,17 +147,36 @@ def parse_params(
         if name in extra:
             params.extra[name] = extra[name](name, _nonempty(name, value))
         elif name in JOB_FIELDS and name not in UNFILTERABLE:
-            params.filters[name] = parse_filter(name, _nonempty(name, value))
-        elif name not in WINDOW_PARAMS and name not in CONTROL_PARAMS:
+            params.filters[name] = _merge(params.filters.get(name), parse_filter(name, _nonempty(name, value)))
+        elif name == "harvesterinstance":
+            params.filters["schedulerid"] = _merge(params.filters.get("schedulerid"),
+                                                   harvester_filter(_nonempty(name, value)))
+        elif name in COLUMN_SYNONYMS:
+            column = COLUMN_SYNONYMS[name]
+            params.filters[column] = _merge(params.filters.get(column), parse_filter(column, _nonempty(name, value)))
+        elif name not in WINDOW_PARAMS | CONTROL_PARAMS | SELECTION_PARAMS | TIME_RANGE_PARAMS:
+            named = sorted(WINDOW_PARAMS | CONTROL_PARAMS | SELECTION_PARAMS | set(COLUMN_SYNONYMS) | set(extra))
             raise BadRequest(f"unknown parameter '{name}': accepted are job columns (e.g. jobstatus, "
-                             f"computingsite), {', '.join(sorted(WINDOW_PARAMS | CONTROL_PARAMS | set(extra)))}")
+                             f"computingsite), {', '.join(named)}, <time column>range, <time column>_from, "
+                             f"<time column>_to")
 
     if "jobtype" in raw:
-        jobtype = _nonempty("jobtype", raw["jobtype"]).lower()
-        if jobtype not in JOBTYPES:
-            raise BadRequest(f"jobtype must be one of {', '.join(JOBTYPES)}, got '{jobtype}'")
-        params.jobtype = jobtype
-    if "sortby" in raw:
+        params.jobtype = parse_jobtype(raw["jobtype"])
+    if "mode" in raw:
+        mode = _nonempty("mode", raw["mode"]).lower()
+        if mode not in MODES:
+            raise BadRequest(f"mode must be one of {', '.join(MODES)}, got '{mode}'")
+        params.drop = mode == "drop"
+    if "region" in raw:
+        params.region = parse_filter("cloud", _nonempty("region", raw["region"]))
+    if "extra" in raw:
+        params.flags = tuple(v.strip().lower() for v in raw["extra"].split(",") if v.strip())
+    ranged = _time_ranges(raw)
+    for column, bounds in ranged.items():
+        params.filters[column] = _merge(params.filters.get(column), ColumnFilter(column, ranges=(bounds,)))
+    if "sortby" in raw and raw["sortby"].strip().lower() in SUMMARY_SORTS:
+        params.summary_sort = raw["sortby"].strip().lower()
+    elif "sortby" in raw:
         params.sort = parse_sort(raw["sortby"])
     if "limit" in raw:
         params.limit = parse_int("limit", raw["limit"], 1, MAX_LIMIT)
@@ -143,8 +186,66 @@ def parse_params(
         params.fields = _names("fields", raw["fields"])
     if "outputs" in raw:
         params.outputs = _names("outputs", raw["outputs"])
-    params.window = parse_window(raw, params.filters, required=window_required)
+    # A time range on a column replaces the window, as in BigPanDA; with date_from & co. both hold.
+    params.window = parse_window(raw, params.filters, required=window_required and not ranged)
     return params
+
+
+TIME_RANGE_PARAMS = RANGE_PARAMS | BOUND_PARAMS
+
+
+def harvester_filter(value: str) -> ColumnFilter:
+    """BigPanDA's harvesterinstance=X: jobs whose schedulerid is harvester-X; `all`: any
+    Harvester instance; `Not specified`: jobs not submitted by Harvester."""
+    if value.lower() == "all":
+        return ColumnFilter("schedulerid", patterns=("harvester*",))
+    if value.lower() == NOT_SPECIFIED.lower():
+        return ColumnFilter("schedulerid", negated_patterns=("harvester*",))
+    return parse_filter("schedulerid", "|".join(f"harvester-{v.strip()}" for v in _SPLIT.split(value)))
+
+
+def parse_jobtype(value: str) -> str:
+    jobtype = _nonempty("jobtype", value).lower()
+    if jobtype in JOBTYPES:
+        return jobtype
+    for prefix, name in JOBTYPE_PREFIXES:
+        if jobtype.startswith(prefix):
+            return name
+    raise BadRequest(f"jobtype must be one of {', '.join(JOBTYPES)} (or anal*, prod*), got '{jobtype}'")
+
+
+def _merge(old: ColumnFilter | None, new: ColumnFilter) -> ColumnFilter:
+    """One condition per column: user with produsername, or endtime with endtimerange, is refused."""
+    if old is not None:
+        raise BadRequest(f"{new.column} is given by two parameters (e.g. user and produsername); give one")
+    return new
+
+
+def _time_ranges(raw: Mapping[str, str]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """{column: (start, end)} from <column>range=A|B and <column>_from/_to (either alone is open-ended)."""
+    out = {}
+    for column in TIME_COLUMNS:
+        name = f"{column}range"
+        if name in raw:
+            parts = [p.strip() for p in _nonempty(name, raw[name]).split("|")]
+            if len(parts) != 2:
+                raise BadRequest(f"{name} takes two times A|B (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)")
+            start, end = parse_time(name, parts[0]), _end_time(name, parts[1])
+        elif f"{column}_from" in raw or f"{column}_to" in raw:
+            low, high = f"{column}_from", f"{column}_to"
+            start = parse_time(low, raw[low]) if low in raw else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+            end = _end_time(high, raw[high]) if high in raw else dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+        else:
+            continue
+        if start >= end:
+            raise BadRequest(f"{column}: the range must start before it ends")
+        out[column] = (start, end)
+    return out
+
+
+def _end_time(name: str, value: str) -> dt.datetime:
+    moment = parse_time(name, value)
+    return moment + dt.timedelta(days=1) if len(value.strip()) == 10 else moment  # a whole end day
 
 
 def _normalise(query: Mapping) -> dict[str, str]:
@@ -201,8 +302,8 @@ def parse_sort(value: str) -> Sort:
     key, _, direction = value.strip().lower().partition("-")
     if key not in SORT_KEYS or direction not in ("", "ascending", "descending"):
         raise BadRequest(
-            f"sortby must be one of {', '.join(SORT_KEYS)}, optionally with -ascending or -descending, "
-            f"got '{value}'"
+            f"sortby must be one of {', '.join(SORT_KEYS)}, optionally with -ascending or -descending "
+            f"(or {' or '.join(SUMMARY_SORTS)} for summaries), got '{value}'"
         )
     return Sort(key, direction != "ascending")
 

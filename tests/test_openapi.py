@@ -16,7 +16,15 @@ from django.urls import include, path
 from api import openapi
 from jobs.models import Jobsarchived4
 from pandamon.pages import page
-from pandamon.params import CONTROL_PARAMS, JOB_FIELDS, UNFILTERABLE, WINDOW_PARAMS
+from pandamon.params import (
+    COLUMN_SYNONYMS,
+    CONTROL_PARAMS,
+    JOB_FIELDS,
+    SELECTION_PARAMS,
+    TIME_RANGE_PARAMS,
+    UNFILTERABLE,
+    WINDOW_PARAMS,
+)
 from pandamon.responses import json_only, json_response
 from tasks.models import JediTask
 from tests.queues import expected_queues
@@ -83,7 +91,8 @@ def test_a_route_moved_or_removed_is_caught():
 def test_parameters_are_generated_from_the_parser(document):
     parameters = document["components"]["parameters"]
     filters = {c for c in JOB_FIELDS if c not in UNFILTERABLE}
-    assert filters | WINDOW_PARAMS | CONTROL_PARAMS | {"json", "timestamp", "_"} == set(parameters)
+    bigpanda = set(COLUMN_SYNONYMS) | TIME_RANGE_PARAMS | SELECTION_PARAMS  # BigPanDA's spellings, ranges, mode
+    assert filters | WINDOW_PARAMS | CONTROL_PARAMS | bigpanda | {"json", "timestamp", "_"} == set(parameters)
     jobs = {p.get("$ref", "").rsplit("/", 1)[-1] or p["name"] for p in document["paths"]["/jobs/"]["get"]["parameters"]}
     assert filters <= jobs and {"after", "export", "hours", "limit"} <= jobs
     site = {p.get("name") for p in document["paths"]["/site/{name}/"]["get"]["parameters"]}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Q
 
 import jobs.query.lookups  # noqa: F401  (registers the `like` lookup)
+from jobs.query.drop import drop_q
 from pandamon.params import JOBTYPES, ColumnFilter, Params
+from sites import sources
 
 
 def filter_q(f: ColumnFilter) -> Q:
@@ -40,8 +44,16 @@ def jobtype_q(jobtype: str | None) -> Q:
     return Q(**{f"{column}__in": list(values)})
 
 
+def region_q(region: ColumnFilter | None) -> Q:
+    """Jobs at the queues of a region (the queue's cloud), chosen in the database."""
+    if region is None:
+        return Q()
+    queues = sources.current().queryset().filter(filter_q(replace(region, column="q_cloud")))
+    return Q(computingsite__in=queues.values("q_siteid"))
+
+
 def params_q(params: Params) -> Q:
-    q = jobtype_q(params.jobtype)
+    q = jobtype_q(params.jobtype) & drop_q(params.drop) & region_q(params.region)
     for f in params.filters.values():
         q &= filter_q(f)
     return q
