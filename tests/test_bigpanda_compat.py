@@ -20,7 +20,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connections
 
-from jobs.models.job import LIVE_JOB_MODELS
+from jobs.models.job import LIVE_JOB_MODELS, Jobsarchived4
+from tasks.models import JediTask
 from tests import sqlcheck
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
@@ -235,7 +236,7 @@ def maxpandaid(body, sample) -> None:
     jobsarchived4, whose newest job is never newer)."""
     with connections["panda"].cursor() as cursor:
         assert body["maxpandaid"] == max(_max(cursor, t) for t in LIVE_TABLES)
-        assert body["maxpandaid"] >= _max(cursor, "jobsarchived4")
+        assert body["maxpandaid"] >= _max(cursor, Jobsarchived4._meta.db_table)
 
 
 def _max(cursor, table) -> int:
@@ -410,7 +411,8 @@ def sample(django_db_blocker, django_db_setup, generated_at) -> Sample:
     with django_db_blocker.unblock(), connections["panda"].cursor() as cursor:
         q = sqlcheck._q
         since = sqlcheck.dbtime((generated_at - dt.timedelta(hours=6)).replace(tzinfo=None))
-        cursor.execute(f"SELECT pandaid, jeditaskid, produsername, computingsite FROM {q('jobsarchived4')} "
+        fast_buffer = q(Jobsarchived4._meta.db_table)
+        cursor.execute(f"SELECT pandaid, jeditaskid, produsername, computingsite FROM {fast_buffer} "
                        f"WHERE jobstatus = 'failed' AND modificationtime >= %s AND jeditaskid IS NOT NULL "
                        f"AND produsername IS NOT NULL ORDER BY pandaid DESC", [since])
         rows = cursor.fetchmany(200)
@@ -418,7 +420,7 @@ def sample(django_db_blocker, django_db_setup, generated_at) -> Sample:
         cursor.execute(f"SELECT jeditaskid, COUNT(DISTINCT pandaid) FROM ({union}) u GROUP BY jeditaskid")
         sizes = dict(cursor.fetchall())
         pandaid, taskid, user, site = next(r for r in rows if 0 < sizes.get(r[1], 0) <= 500)
-        cursor.execute(f"SELECT taskname FROM {q('jedi_tasks')} WHERE jeditaskid = %s", [taskid])
+        cursor.execute(f"SELECT taskname FROM {q(JediTask._meta.db_table)} WHERE jeditaskid = %s", [taskid])
         found = cursor.fetchone()
     return Sample(generated_at.replace(tzinfo=None), pandaid, rows[-1][0], taskid,
                   found[0] if found and found[0] else "user", user, site)
