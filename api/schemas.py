@@ -104,8 +104,16 @@ JOBS = page({
 
 JOB = obj({
     "job": {"allOf": [ref("Job"), {"required": ["pandaid", "jobstatus", "table", "errorinfo"]}]},
-    "files": array({"type": "object"}),
+    # BigPanDA's file rows: every filestable column (NULL as "", times "YYYY-MM-DD HH:MM:SS") and its
+    # derived keys; datasetname is the row's dataset and maxattempt "" (pandamon reads no JEDI table here).
+    "files": array(obj({"lfn": STRING, "type": STRING, "fsize": INTEGER, "fsizemb": NUMBER,
+                        "creationdate": STRING, "datasetname": STRING, "ruciodatasetname": STRING,
+                        "oldfiletable": INTEGER, "ddmsite": STRING})),
+    # BigPanDA's: JEDI dataset contents of an event-service job's event ranges; always [] here.
     "dsfiles": array({"type": "object"}),
+    # Ours: the files per (type, dataset).
+    "datasets": array(obj({"dataset": nullable(STRING), "scope": nullable(STRING), "type": nullable(STRING),
+                           "nfiles": INTEGER, "fsize": INTEGER})),
     "statuslog": array({"type": "object"}),
     "retries": array({"type": "object"}),
     "logs": array({"type": "object"}),

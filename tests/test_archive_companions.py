@@ -75,7 +75,7 @@ def test_an_archived_job_shows_files_params_and_metadata_kept_only_in_the_archiv
     assert data["job"]["table"] == "jobsarchived"
     assert [f["lfn"] for f in data["files"]] == [f"EVNT.{pandaid}.00001", f"EVNT.{pandaid}.00002",
                                                  f"EVNT.{pandaid}.00000"]  # inputs first, the log last
-    assert data["dsfiles"][0]["nfiles"] == 2
+    assert data["datasets"][0]["nfiles"] == 2
     assert data["jobparameters"] == "--maxEvents=10 --in=<x>"
     assert json.loads(data["metadata"]) == REPORT
     assert data["debugstdout"] is None

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.diagnosis import RELEVANCE, diagnose, errorinfo
 from jobs.models import ERROR_COMPONENTS, JOB_COLUMNS, JOB_MODELS, Jobsactive4, Jobsarchived, Jobsarchived4
-from tests.jobrows import BASE_PANDAID, insert_files, insert_job, insert_states
+from tests.jobrows import BASE_PANDAID, T0, insert_files, insert_job, insert_states
 from tests.pages import accept_json
 
 pytestmark = pytest.mark.django_db(databases=["default", "panda"])
@@ -37,7 +37,7 @@ def test_a_job_is_found_in_whichever_table_it_lives_in(client, table):
     assert set(JOB_COLUMNS) <= set(job)
     assert isinstance(job["durationsec"], int) and isinstance(job["waittimesec"], int)
     assert isinstance(job["errorinfo"], str)
-    for key in ("files", "dsfiles", "statuslog", "retries", "logs"):
+    for key in ("files", "dsfiles", "datasets", "statuslog", "retries", "logs"):
         assert isinstance(data[key], list), key
 
 
@@ -190,7 +190,8 @@ def test_query_count_does_not_depend_on_files_states_or_retries(client):
     assert _queries(client, f"/job/{few}/") == _queries(client, f"/job/{many}/")
     _, data = accept_json(client, f"/job/{many}/")
     assert len(data["files"]) == 300 and len(data["retries"]) == 6
-    assert data["dsfiles"] == [
+    assert data["dsfiles"] == []  # BigPanDA's: event-service dataset contents, which pandamon does not read
+    assert data["datasets"] == [
         {"dataset": "mc23:test.dataset", "scope": "mc23", "type": "input", "nfiles": 299,
          "fsize": sum(1000 + i for i in range(1, 300))},
         {"dataset": "mc23:test.dataset", "scope": "mc23", "type": "log", "nfiles": 1, "fsize": 1000},
@@ -209,3 +210,42 @@ def test_durations_and_time_per_state(client):
     assert [s["duration"] for s in data["statuslog"]] == [600, 600, 600, None]
     assert data["durations"]["states"] == [{"jobstatus": s, "seconds": 600} for s in ("defined", "activated",
                                                                                         "running")]
+
+
+# The keys of a file row in BigPanDA's /job/ JSON (bigpanda-json/job.json, an input file).
+BIGPANDA_FILE_KEYS = {
+    "row_id", "pandaid", "modificationtime", "guid", "lfn", "type", "dataset", "status", "proddblock",
+    "proddblocktoken", "dispatchdblock", "dispatchdblocktoken", "destinationdblock", "destinationdblocktoken",
+    "destinationse", "fsize", "md5sum", "checksum", "scope", "jeditaskid", "datasetid", "fileid", "attemptnr",
+    "fsizemb", "creationdate", "datasetname", "ruciodatasetname", "oldfiletable", "ddmsite", "maxattempt",
+}
+
+
+def test_files_are_bigpandas_file_rows(client):
+    pandaid = BASE_PANDAID + 50
+    insert_job(pandaid)
+    insert_files(pandaid, 3)
+    _, data = accept_json(client, f"/job/{pandaid}/")
+    inputs = [f for f in data["files"] if f["type"] == "input"]
+    log = next(f for f in data["files"] if f["type"] == "log")
+    assert len(inputs) == 2
+    for f in inputs:
+        assert set(f) == BIGPANDA_FILE_KEYS  # no destinationdblock: no destinationdblock_vis
+        assert f["maxattempt"] == "" and f["guid"] == "" and f["md5sum"] == ""  # NULL is "", as BigPanDA's
+        assert f["fsizemb"] == round(f["fsize"] / 1e6, 2) and isinstance(f["fsize"], int)
+        assert f["modificationtime"] == f["creationdate"] == T0.strftime("%Y-%m-%d %H:%M:%S")
+        assert f["datasetname"] == "mc23:test.dataset" and f["ruciodatasetname"] == "test.dataset"
+        assert f["oldfiletable"] == 1 and f["ddmsite"] == "All" and f["pandaid"] == pandaid
+    assert "maxattempt" not in log and log["fsize"] == 1000
+
+
+def test_file_row_derivations():
+    from jobs.files import bigpanda_file
+
+    f = bigpanda_file({"row_id": 7, "fileid": None, "type": "output", "dataset": "user.x.out", "scope": "user.x",
+                       "fsize": None, "destinationdblock": "user.x.out_sub0123",
+                       "destinationdblocktoken": "dst:CERN-PROD_SCRATCHDISK"})
+    assert f["fileid"] == 7 and f["fsize"] == 0 and f["fsizemb"] == 0
+    assert f["ruciodatasetname"] == "user.x.out"  # no "scope:" prefix to strip
+    assert f["destinationdblock_vis"] == "sub0123"
+    assert f["ddmsite"] == "CERN-PROD" and f["dsttoken"] == "ATLASSCRATCHDISK"

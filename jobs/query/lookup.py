@@ -43,9 +43,11 @@ from pandamon import window as windows
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
 
-FILE_COLUMNS = ("row_id", "lfn", "type", "dataset", "scope", "fsize", "status", "guid", "checksum", "md5sum",
-                "proddblock", "dispatchdblock", "destinationdblock", "destinationse", "attemptnr", "datasetid",
-                "fileid")
+# Every column filestable4 and filestable_arch share (BigPanDA's /job/ files carry them all).
+FILE_COLUMNS = ("row_id", "pandaid", "modificationtime", "guid", "lfn", "type", "dataset", "status", "proddblock",
+                "proddblocktoken", "dispatchdblock", "dispatchdblocktoken", "destinationdblock",
+                "destinationdblocktoken", "destinationse", "fsize", "md5sum", "checksum", "scope", "jeditaskid",
+                "datasetid", "fileid", "attemptnr")
 RETRY_COLUMNS = ("pandaid", "parentid", "attemptnr", "jobstatus", "computingsite", "modificationtime", "jobname",
                  "jeditaskid")
 # Pilot and server log lines are searched in a window around the job's life:
@@ -121,7 +123,7 @@ def job_files(job: dict, *, using: str = PANDA_DB, now: dt.datetime | None = Non
 
 
 def dataset_summary(files: Sequence[dict]) -> list[dict]:
-    """Files grouped by dataset (the contract's `dsfiles`); computed from the
+    """Files grouped by dataset (/job/'s `datasets`); computed from the
     rows already read, so no extra query."""
     groups: dict[tuple, dict] = {}
     for f in files:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from jobs import durations as dur
 from jobs.diagnosis import diagnose, errorinfo
+from jobs.files import bigpanda_file
 from jobs.logstore import log_store
 from jobs.models import JOB_COLUMNS
 from jobs.query import lookup
@@ -119,8 +120,11 @@ def job_page(request, params: Params, pandaid: str | None = None) -> dict:
                errorinfo=errorinfo(job))
     return {
         "job": job,
-        "files": files,
-        "dsfiles": lookup.dataset_summary(files),
+        "files": [bigpanda_file(f) for f in files],
+        # BigPanDA's dsfiles: JEDI's dataset contents of an event-service job's event ranges;
+        # pandamon reads no event table, so it is empty. Ours, files per dataset: `datasets`.
+        "dsfiles": [],
+        "datasets": lookup.dataset_summary(files),
         "statuslog": [{k: h[k] for k in ("jobstatus", "modificationtime", "modificationhost", "duration")}
                       for h in history],
         "retries": lookup.retry_chain(job, now=now),
