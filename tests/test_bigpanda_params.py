@@ -132,15 +132,16 @@ def test_bad_bigpanda_values_name_the_parameter(query, fragment):
 
 @pytest.fixture
 def retry_history(panda_db):
-    """PanDA's record of the generator's retries: each retry (parentid) as a 'retry'
-    row, written in the test's transaction (rolled back after it)."""
-    union = " UNION ".join(f"SELECT jeditaskid, parentid, pandaid, creationtime FROM {sqlcheck._q(t)} "
-                           f"WHERE parentid IS NOT NULL" for t in sqlcheck.TABLES)
+    """jedi_job_retry_history as generate_jobs fills it: one 'retry' row per retry it
+    made (the job's parentid), checked here against the jobs themselves."""
     table = sqlcheck._q(JediJobRetryHistory._meta.db_table)
-    with connections["panda"].cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (jeditaskid, oldpandaid, newpandaid, ins_utc_tstamp, relationtype) "
-                       f"SELECT DISTINCT jeditaskid, parentid, pandaid, creationtime, 'retry' FROM ({union}) u")
-        assert cursor.rowcount != 0
+    union = " UNION ".join(f"SELECT parentid, pandaid FROM {sqlcheck._q(t)} WHERE parentid IS NOT NULL"
+                           for t in sqlcheck.TABLES)
+    retried = _scalar(f"SELECT COUNT(*) FROM ({union}) u")
+    assert retried > 0
+    assert _scalar(f"SELECT COUNT(*) FROM {table} WHERE relationtype = 'retry'") == retried
+    assert _scalar(f"SELECT COUNT(*) FROM ({union}) u WHERE NOT EXISTS (SELECT 1 FROM {table} h "
+                   f"WHERE h.oldpandaid = u.parentid AND h.newpandaid = u.pandaid)") == 0
     return table
 
 

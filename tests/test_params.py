@@ -143,3 +143,11 @@ def test_numbers_and_dates_take_ascii_digits_only(query):
     """Python's int() and strptime read other scripts' digits; the contract's integers are ASCII."""
     with pytest.raises(BadRequest):
         parse_params(query)
+
+
+def test_unknown_parameter_message_lists_bigpanda_names_too():
+    with pytest.raises(BadRequest, match="unknown parameter 'usr'") as refused:
+        parse_params(QueryDict("usr=someone"))
+    message = str(refused.value)
+    for name in ("user", "username", "mode", "region", "harvesterinstance", "extra", "<time column>range"):
+        assert name in message

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q
 
+from pandamon import introspection
+from pandamon.errors import BadRequest
 from tasks.models import JediJobRetryHistory
 
 
@@ -29,4 +31,8 @@ def superseded_q() -> Q:
 
 
 def drop_q(drop: bool) -> Q:
-    return ~superseded_q() if drop else Q()
+    if not drop:
+        return Q()
+    if not introspection.has_table(JediJobRetryHistory):
+        raise BadRequest("mode=drop needs PanDA's jedi_job_retry_history, which this database lacks; use mode=nodrop")
+    return ~superseded_q()

@@ -277,6 +277,17 @@ def pandalog(rng: random.Random, job: Job, ids: PandalogIds) -> list[dict]:
     return out
 
 
+def retry_history(job: Job, origin: int) -> list[dict]:
+    """PanDA's record of a retry (jedi_job_retry_history): the attempt it replaced
+    (oldpandaid, the job's parentid), relationtype 'retry', stamped when the retry
+    was created; originpandaid is the first attempt. Read by mode=drop."""
+    row = job.row
+    if not row["parentid"]:
+        return []
+    return [{"jeditaskid": row["jeditaskid"], "oldpandaid": row["parentid"], "newpandaid": row["pandaid"],
+             "ins_utc_tstamp": row["creationtime"], "relationtype": "retry", "originpandaid": origin}]
+
+
 def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerate: int) -> dict:
     rows = [j.row for j in jobs]
     starts = [r["starttime"] for r in rows if r["starttime"]]

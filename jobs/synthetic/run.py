@@ -22,7 +22,7 @@ from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from pandamon import introspection
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
-from tasks.models import JediTask
+from tasks.models import JediJobRetryHistory, JediTask
 
 LIVE_MODELS = {"defined4": Jobsdefined4, "waiting4": Jobswaiting4, "active4": Jobsactive4,
                "archived4": Jobsarchived4}
@@ -72,6 +72,9 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     companions = {m: writer(m) for m in COMPANION_MODELS
                   if m not in OPTIONAL_COMPANIONS or introspection.has_table(m, connection.alias, fresh=True)}
     statuslog, pandalog, tasks_out = writer(JobsStatuslog), writer(Pandalog), writer(JediTask)
+    # Older layouts may lack it; the retries are then only in the jobs' parentid.
+    retries = writer(JediJobRetryHistory) if introspection.has_table(JediJobRetryHistory, connection.alias,
+                                                                   fresh=True) else None
 
     now_dt = options.now
     queue_writers = []
@@ -91,9 +94,13 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
         jobs = factory.task_jobs(task)
         status, progress_pct, failurerate = task_status(jobs)
         tasks_out.add(related.task_row(task, jobs, status, progress_pct, failurerate))
+        origin: dict[int, int] = {}  # pandaid -> the task's first attempt of that input
         for job in jobs:
             row = job.row
             report.states[row["jobstatus"]] += 1
+            origin[row["pandaid"]] = origin.get(row["parentid"], row["pandaid"])
+            if retries is not None:
+                retries.add_many(related.retry_history(job, origin[row["pandaid"]]))
             for table in job.tables:
                 if table != "archive":
                     writers[table].add(row)
@@ -118,6 +125,8 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
              *queue_writers]
     if archive_writer is not None:
         every.append(archive_writer)
+    if retries is not None:
+        every.append(retries)
     for w in every:
         w.flush()
         report.rows[w.table] += w.written

@@ -20,10 +20,11 @@ from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.related import OPTIONAL_COMPANIONS
 from pandamon.schema import panda_table
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
-from tasks.models import JediTask
+from tasks.models import JediJobRetryHistory, JediTask
 
 # Every table the generator fills, in the order they are emptied.
-RELATED_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS, JobsStatuslog, Pandalog, JediTask, Schedconfig,
+RELATED_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS, JobsStatuslog, Pandalog, JediTask,
+                  JediJobRetryHistory, Schedconfig,
                   Cloudconfig,
                   SchedconfigJson, Site, PandaSite)
 
