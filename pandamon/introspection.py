@@ -31,7 +31,7 @@ def split_table(db_table: str) -> tuple[str, str]:
     return (parts[0], parts[-1]) if len(parts) > 1 else ("", parts[0])
 
 
-def _table_of(table: str | type[Model]) -> tuple[str, str]:
+def table_of(table: str | type[Model]) -> tuple[str, str]:
     if isinstance(table, str):
         return split_table(table)
     return split_table(table._meta.db_table)
@@ -164,7 +164,7 @@ def table_names(schema: str = "", using: str = PANDA_DB, *, fresh: bool = False)
 
 def has_table(table: str | type[Model], using: str = PANDA_DB, *, fresh: bool = False) -> bool:
     """Whether a model's table (or a 'schema"."table' / bare name) exists where it is configured."""
-    schema, name = _table_of(table)
+    schema, name = table_of(table)
     return name.lower() in table_names(schema, using, fresh=fresh)
 
 
@@ -178,7 +178,7 @@ def original_names(schema: str = "", using: str = PANDA_DB) -> list[str]:
 
 
 def _about(question: str, table: str | type[Model], using: str) -> list[str]:
-    schema, name = _table_of(table)
+    schema, name = table_of(table)
     key = f"{question}:{schema.lower()}:{name.lower()}"
     return _cached(key, lambda: [v.lower() for v in _ask(connections[using], question, schema, name)], using)
 

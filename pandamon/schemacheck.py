@@ -45,12 +45,12 @@ def _setting_value(name: str) -> str:
 
 
 def _shown(model_or_name) -> str:
-    schema, table = introspection._table_of(model_or_name)
+    schema, table = introspection.table_of(model_or_name)
     return f"{schema}.{table}" if schema else table
 
 
 def _setting(model_or_name) -> str:
-    schema, _ = introspection._table_of(model_or_name)
+    schema, _ = introspection.table_of(model_or_name)
     if schema and schema == settings.PANDA_ARCHIVE_SCHEMA and schema != settings.PANDA_SCHEMA:
         return "PANDA_ARCHIVE_SCHEMA"
     return "PANDA_SCHEMA"
