@@ -10,33 +10,20 @@ on, so the description cannot silently drift from the routes.
 Parameters are generated too: every @page view takes the job-column filters
 (one per column of the job model, typed from the model), the window and the
 list controls of pandamon.params, plus its own extra parameters (the names its
-@page(extra=...) declares). Patterns are written as loose supersets of what the
-parser accepts, so anything the description calls invalid really is a 400 (the
-fuzzer's negative-data check relies on that).
+@page(extra=...) declares). The parameter builders are api/openapi_params.py, the
+route walk api/openapi_routes.py; this module holds what each endpoint answers and
+assembles the document.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver
-
 from api import schemas as s
-from pandamon.params import (
-    COLUMN_SYNONYMS,
-    JOB_FIELDS,
-    JOBTYPES,
-    MAX_LIMIT,
-    MAX_LIST_VALUES,
-    MODES,
-    SORT_KEYS,
-    SUMMARY_SORTS,
-    TIME_COLUMNS,
-    UNFILTERABLE,
-)
+from api.openapi_params import NAME, path_parameters, query_parameters, shared_parameters
+from api.openapi_routes import Route, json_routes
+from pandamon.params import MAX_LIST_VALUES
 
 TITLE = "pandamon JSON API"
 VERSION = "1"
@@ -59,7 +46,6 @@ class Endpoint:
 
 
 PANDAID = {"type": "string", "pattern": r"^\s*[0-9]{1,19}\s*$", "description": "a pandaid (integer)"}
-NAME = {"type": "string", "minLength": 1}
 
 ENDPOINTS: dict[str, Endpoint] = {
     "/": Endpoint("Production summary: every VO side by side, jobs by state (same JSON as /dash/)", s.DASH,
@@ -123,54 +109,6 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
-# --- routes -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str  # the OpenAPI form: /job/{pandaid}/
-    view: Callable
-    converters: dict[str, str]  # path parameter → Django converter name
-
-    @property
-    def is_page(self) -> bool:
-        return hasattr(self.view, "page_template")
-
-    @property
-    def answers_json(self) -> bool:
-        return self.is_page or getattr(self.view, "json_only", False)
-
-
-_ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
-_REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
-
-
-def routes() -> list[Route]:
-    """Every URL route of the project, in resolver order."""
-
-    def walk(patterns, prefix: str, converters: dict[str, str]) -> Iterator[Route]:
-        for pattern in patterns:
-            text, found = _openapi_path(str(pattern.pattern))
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + text, {**converters, **found})
-            elif isinstance(pattern, URLPattern):
-                yield Route("/" + prefix + text, pattern.callback, {**converters, **found})
-
-    return list(walk(get_resolver().url_patterns, "", {}))
-
-
-def _openapi_path(pattern: str) -> tuple[str, dict[str, str]]:
-    converters = {m["name"]: m["converter"] or "str" for m in _ROUTE_PARAM.finditer(pattern)}
-    converters.update({m["name"]: "regex" for m in _REGEX_PARAM.finditer(pattern)})
-    text = _ROUTE_PARAM.sub(lambda m: "{" + m["name"] + "}", pattern)
-    text = _REGEX_PARAM.sub(lambda m: "{" + m["name"] + "}", text)
-    return text.removeprefix("^").removesuffix("$").replace("\\", ""), converters
-
-
-def json_routes() -> dict[str, Route]:
-    return {r.path: r for r in routes() if r.answers_json}
-
-
 def unmatched() -> dict[str, list[str]]:
     """JSON routes without an ENDPOINTS entry, entries without a route, and
     documented extra parameters a view does not take. All empty, or a test fails."""
@@ -187,138 +125,6 @@ def unmatched() -> dict[str, list[str]]:
         "without_route": sorted(set(ENDPOINTS) - set(found)),
         "stale_extra": stale_extra,
     }
-
-
-# --- parameters ------------------------------------------------------------------
-
-
-def _ci(word: str) -> str:
-    """A case-insensitive regex for a word, in syntax every JSON Schema dialect reads."""
-    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
-
-
-_NOT_SPECIFIED = _ci("Not specified")
-_INT = r"-?[0-9]{1,19}"
-_DATE = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}((T|\s+)[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?"
-
-
-def _list_pattern(term: str) -> str:
-    return rf"^{term}([|,]{term})*$"
-
-
-def _column_schema(column: str) -> dict:
-    """The value grammar of one job-column filter, typed from the model field."""
-    model_field = JOB_FIELDS[column]
-    if isinstance(model_field, models.IntegerField | models.BigIntegerField | models.SmallIntegerField):
-        term = rf"\s*(!\s*)?({_INT}|{_NOT_SPECIFIED})\s*"
-        return {"type": "string", "pattern": _list_pattern(term), "description": "integers: a|b, !a, Not specified"}
-    if isinstance(model_field, models.DateTimeField):
-        term = rf"\s*({_DATE}|(!\s*)?{_NOT_SPECIFIED})\s*"
-        return {"type": "string", "pattern": _list_pattern(term),
-                "description": "days (YYYY-MM-DD) or moments (YYYY-MM-DDTHH:MM[:SS]) UTC, a|b"}
-    if isinstance(model_field, models.DecimalField):
-        return {"type": "string", "minLength": 1, "description": "numbers: a|b, !a, Not specified"}
-    return {"type": "string", "minLength": 1,
-            "description": "a|b or a,b any of; !a not a; * wildcard (ANALY_*); Not specified = NULL"}
-
-
-def _int_param(low: int, high: int, text: str) -> dict:
-    return {"type": "string", "pattern": rf"^\s*{_INT}\s*$", "description": f"{text}; an integer {low}..{high}"}
-
-
-def window_params() -> dict[str, dict]:
-    date = {"type": "string", "pattern": rf"^\s*{_DATE}\s*$", "description": "YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC"}
-    params = {
-        "hours": _int_param(1, 87600, "window length in hours (default 12, per VO)"),
-        "days": _int_param(1, 3650, "window length in days; wins over hours"),
-        "date_from": {**date, "description": "window start, " + date["description"]},
-        "date_to": {**date, "description": "window end (a whole day when a date), " + date["description"]},
-        "earlierthan": _int_param(0, 87600, "end the window this many hours ago"),
-        "earlierthandays": _int_param(0, 3650, "end the window this many days ago"),
-    }
-    # BigPanDA's time ranges on a job column; they replace the window.
-    for column in TIME_COLUMNS:
-        params[f"{column}range"] = {"type": "string", "pattern": rf"^\s*{_DATE}\s*\|\s*{_DATE}\s*$",
-                                    "description": f"{column} from A to B: A|B, " + date["description"]}
-        params[f"{column}_from"] = {**date, "description": f"{column} at or after, " + date["description"]}
-        params[f"{column}_to"] = {**date, "description": f"{column} before (a whole day when a date), "
-                                  + date["description"]}
-    return params
-
-
-def control_params() -> dict[str, dict]:
-    jobtypes = "|".join([*(_ci(j) for j in JOBTYPES), f"{_ci('anal')}.*", f"{_ci('prod')}.*"])
-    sorts = "|".join(_ci(k) for k in SORT_KEYS)
-    summaries = "|".join(_ci(k) for k in SUMMARY_SORTS)
-    params = {
-        "jobtype": {"type": "string", "pattern": rf"^\s*({jobtypes})\s*$",
-                    "description": ", ".join(JOBTYPES) + " (BigPanDA's anal*, prod* too)"},
-        "mode": {"type": "string", "pattern": rf"^\s*({'|'.join(_ci(m) for m in MODES)})\s*$",
-                 "description": "drop: hide attempts superseded by a retry; nodrop (default): every attempt"},
-        "extra": {"type": "string", "description": "BigPanDA's view flags, comma-separated; unknown ones are ignored"},
-        "harvesterinstance": {"type": "string", "minLength": 1,
-                              "description": "jobs of Harvester instance X (schedulerid harvester-X), all, "
-                                             "Not specified"},
-        "region": {**_column_schema("cloud"), "description": "jobs at the queues of this cloud (region), a|b, !a"},
-        "sortby": {"type": "string",
-                   "pattern": rf"^\s*(({sorts})(-({_ci('ascending')}|{_ci('descending')}))?|{summaries})\s*$",
-                   "description": f"{', '.join(SORT_KEYS)}, each -ascending or -descending; "
-                                  f"{' or '.join(SUMMARY_SORTS)} orders summaries"},
-        "limit": _int_param(1, MAX_LIMIT, "JSON rows at most (default 1000)"),
-        "display_limit": _int_param(1, 5000, "HTML rows per page (default 100)"),
-        "fields": s.NAMES_PARAM,
-        "outputs": s.NAMES_PARAM,
-    }
-    return params
-
-
-IGNORED_PARAMS = {
-    "json": {"type": "string", "description": "any value, even empty: answer JSON (as Accept: application/json)"},
-    "timestamp": {"type": "string", "description": "ignored (defeats caches)"},
-    "_": {"type": "string", "description": "ignored (defeats caches)"},
-}
-
-
-def _parameter(name: str, schema: dict, where: str = "query", *, ref: bool = False) -> dict:
-    if ref:
-        return {"$ref": f"#/components/parameters/{name}"}
-    schema = dict(schema)
-    description = schema.pop("description", "")
-    out = {"name": name, "in": where, "required": where == "path", "schema": schema}
-    if description:
-        out["description"] = description
-    if name in IGNORED_PARAMS:
-        out["allowEmptyValue"] = True
-    return out
-
-
-def _shared_parameters() -> dict[str, dict]:
-    shared = {**IGNORED_PARAMS, **window_params(), **control_params()}
-    shared.update({c: _column_schema(c) for c in sorted(JOB_FIELDS) if c not in UNFILTERABLE})
-    shared.update({name: {**_column_schema(column), "description": f"BigPanDA's name of {column}"}
-                   for name, column in COLUMN_SYNONYMS.items()})
-    return {name: _parameter(name, schema) for name, schema in shared.items()}
-
-
-def _path_parameters(route: Route) -> list[dict]:
-    out = []
-    for name, converter in route.converters.items():
-        schema = ({"type": "integer", "minimum": 0} if converter == "int"
-                  else {"type": "string", "pattern": r"^[^/]+$"} if converter in ("str", "slug") else NAME)
-        out.append(_parameter(name, schema, "path"))
-    return out
-
-
-def _query_parameters(route: Route, endpoint: Endpoint, shared: dict[str, dict]) -> list[dict]:
-    if not route.is_page:
-        params = {**IGNORED_PARAMS, **endpoint.params}
-        return [_parameter(n, sch, ref=n in IGNORED_PARAMS) for n, sch in params.items()]
-    extra = tuple(route.view.page_extra)
-    names = [n for n in shared if n not in extra and n not in route.converters]
-    params = [_parameter(n, {}, ref=True) for n in names]
-    for name in extra:
-        params.append(_parameter(name, endpoint.extra.get(name, NAME)))
-    return params
 
 
 # --- document -------------------------------------------------------------------
@@ -345,10 +151,11 @@ def _responses(route: Route, endpoint: Endpoint) -> dict:
 
 def _operation(route: Route, endpoint: Endpoint, shared: dict[str, dict], method: str) -> dict:
     slug = re.sub(r"[^A-Za-z0-9]+", "_", route.path).strip("_") or "home"
+    documented = endpoint.extra if route.is_page else endpoint.params
     operation = {
         "operationId": f"{method}_{slug}",
         "summary": endpoint.post_summary if method == "post" else endpoint.summary,
-        "parameters": _path_parameters(route) + _query_parameters(route, endpoint, shared),
+        "parameters": path_parameters(route) + query_parameters(route, documented, shared),
         "responses": _responses(route, endpoint),
     }
     if endpoint.description:
@@ -361,7 +168,7 @@ def _operation(route: Route, endpoint: Endpoint, shared: dict[str, dict], method
 
 def document(base_url: str = "/") -> dict:
     """The OpenAPI document for the routes as they are."""
-    shared = _shared_parameters()
+    shared = shared_parameters()
     paths: dict[str, dict] = {}
     for path, route in json_routes().items():
         endpoint = ENDPOINTS.get(path) or Endpoint("(not described yet)", {})
@@ -400,4 +207,3 @@ def operations() -> list[dict]:
             out.append({"method": "POST", "path": path, "summary": endpoint.post_summary, "example": "",
                         "page": False})
     return out
-
