@@ -5,4 +5,6 @@ class PandamonConfig(AppConfig):
     name = "pandamon"
 
     def ready(self) -> None:
-        from pandamon import schemacheck  # noqa: F401  (registers the PanDA schema check)
+        from pandamon import dbsession, schemacheck  # noqa: F401  (schemacheck registers the PanDA schema check)
+
+        dbsession.register()

@@ -13,7 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 SCHEMES = ("sqlite", "mysql", "mariadb", "postgres", "postgresql", "oracle")
 
 
-def database_from_url(url: str, *, test_name: str) -> dict:
+def database_from_url(url: str, *, test_name: str, connect_timeout: int = 0, statement_timeout: int = 0,
+                      read_only: bool = False) -> dict:
+    """`connect_timeout` (s) goes to the driver; `statement_timeout` (s) and `read_only`
+    are applied to each new session by pandamon.dbsession."""
     scheme = url.split(":", 1)[0].lower()
     if scheme not in SCHEMES:
         raise ImproperlyConfigured(
@@ -23,9 +26,20 @@ def database_from_url(url: str, *, test_name: str) -> dict:
         url = "mysql" + url[len("mariadb"):]
     config = dj_database_url.parse(url, conn_max_age=60)
     engine = config["ENGINE"]
+    config["READ_ONLY"] = read_only
+    config["STATEMENT_TIMEOUT"] = statement_timeout
+    options = config.setdefault("OPTIONS", {})
+    if connect_timeout and engine.endswith(("mysql", "postgresql")):
+        options["connect_timeout"] = connect_timeout
+    if statement_timeout and engine.endswith("mysql"):
+        # A server that stops answering mid-query (a frozen proxy) never sends the
+        # statement-limit error: the client gives up a little after the limit.
+        options["read_timeout"] = statement_timeout + 5
+        options["write_timeout"] = statement_timeout + 5
+    if connect_timeout and engine.endswith("oracle"):
+        options["tcp_connect_timeout"] = connect_timeout
     if engine.endswith("mysql"):
-        config.setdefault("OPTIONS", {})
-        config["OPTIONS"].update({"charset": "utf8mb4"})
+        options["charset"] = "utf8mb4"
         config["TEST"] = {"NAME": test_name, "CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
     elif engine.endswith("postgresql"):
         config["TEST"] = {"NAME": test_name}

@@ -11,6 +11,7 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from pandamon import schemacheck
+from pandamon.dberrors import is_statement_timeout, outages, timeout_message
 from pandamon.errors import BadRequest, Misconfigured, NotFound
 from pandamon.responses import error_response
 
@@ -26,7 +27,10 @@ class ErrorMiddleware:
         # text parameter: answer 400 before a view hands it to the database.
         if "\x00" in request.path or any("\x00" in v for values in request.GET.lists() for v in values[1]):
             return error_response(request, "the request contains a NUL character", status=400)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code < 500:
+            outages.succeeded()
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, BadRequest):
@@ -37,9 +41,14 @@ class ErrorMiddleware:
             message = schemacheck.explain(exception)
             log.error("misconfigured: %s", message)
             return error_response(request, message, status=500)
+        if isinstance(exception, OperationalError) and is_statement_timeout(exception):
+            log.warning("statement limit reached: %s %s", request.method, request.get_full_path()[:500])
+            return error_response(request, timeout_message(), status=503)
         if isinstance(exception, (OperationalError, InterfaceError)):
-            log.exception("database unreachable")
-            return error_response(request, "database unavailable, try again shortly", status=503)
+            outages.failed(exception)
+            response = error_response(request, "database unavailable, try again shortly", status=503)
+            response["Retry-After"] = "10"
+            return response
         if isinstance(exception, Misconfigured):
             log.error("misconfigured: %s", exception)
             return error_response(request, str(exception), status=500)

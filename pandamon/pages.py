@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from pandamon import admission, streams
 from pandamon.errors import BadRequest
 from pandamon.params import WINDOW_PARAMS, Params, parse_params
 from pandamon.responses import dumps, error_response, json_response, wants_json
@@ -58,6 +59,23 @@ def page(
             if request.method not in ("GET", "HEAD"):
                 return error_response(request, "only GET is supported here", status=405)
             params = parse_params(request.GET, extra=extra, defaults=defaults, window_required=window_required)
+            if params.window is None:  # a lookup by id: cheap, never queued
+                return answer(request, params, kwargs)
+            release, refusal = admission.admit(request)
+            if refusal is not None:
+                return refusal
+            try:
+                response = answer(request, params, kwargs)
+            except BaseException:
+                release()
+                raise
+            if response.streaming:  # the slot is held while the stream is read from the database
+                response._resource_closers.append(release)
+            else:
+                release()
+            return response
+
+        def answer(request: HttpRequest, params: Params, kwargs: dict):
             data = view(request, params, **kwargs)
             if isinstance(data, HttpResponse | StreamingHttpResponse):
                 return data
@@ -134,20 +152,33 @@ def trim_fields(params: Params, rows):
 
 
 def _stream_object(body: dict) -> Iterable[str]:
+    """The object, key by key; a failure after the first byte (the status is sent)
+    ends it as valid JSON with `"error"` and `"truncated": true`, so a client can tell
+    a cut answer from a complete one (streams.py logs it)."""
     yield "{"
-    first = True
-    for key, value in body.items():
-        yield ("" if first else ", ") + dumps(key) + ": "
-        first = False
-        if isinstance(value, Later):
-            yield dumps(value.compute())
-        elif isinstance(value, Iterator):
-            yield "["
-            for i, item in enumerate(value):
-                yield ("" if i == 0 else ", ") + dumps(item)
-            yield "]"
-        else:
-            yield dumps(value)
+    written: set[str] = set()
+    in_list = False
+    try:
+        for key, value in body.items():
+            yield ("" if not written else ", ") + dumps(key) + ": "
+            written.add(key)
+            if isinstance(value, Later):
+                yield dumps(value.compute())
+            elif isinstance(value, Iterator):
+                yield "["
+                in_list = True
+                for i, item in enumerate(value):
+                    yield ("" if i == 0 else ", ") + dumps(item)
+                in_list = False
+                yield "]"
+            else:
+                yield dumps(value)
+    except Exception as exc:  # noqa: BLE001  (any failure: the answer must still close)
+        message = streams.failed(exc)
+        yield "]" if in_list else ("null" if key in written and key != "truncated" else "true")
+        if "truncated" not in written:
+            yield ', "truncated": true'
+        yield ", " + dumps("error") + ": " + dumps(message)
     yield "}"
 
 

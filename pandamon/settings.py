@@ -69,9 +69,20 @@ TEMPLATES = [
 _test_id = env_str("PANDAMON_TEST_ID", "")
 PANDAMON_DB_URL = env_str("PANDAMON_DB_URL", f"sqlite:///{DATA_DIR / 'pandamon.sqlite3'}")
 PANDA_DB_URL = env_str("PANDA_DB_URL", f"sqlite:///{DATA_DIR / 'panda.sqlite3'}")
+# A hung database (a listener that never answers) costs a request at most the connect
+# timeout; a query over the statement limit is stopped by the database and answers 503
+# naming the limit. PanDA's sessions are read-only (pandamon.dbsession) unless switched off
+# for the demo/test data commands, which write PanDA's tables on purpose.
+PANDA_DB_CONNECT_TIMEOUT = env_int("PANDA_DB_CONNECT_TIMEOUT", 5)
+PANDA_DB_STATEMENT_TIMEOUT = env_int("PANDA_DB_STATEMENT_TIMEOUT", 60)
+# /health/ answers "slow" when a trivial query takes longer than this.
+PANDAMON_HEALTH_SLOW_MS = env_int("PANDAMON_HEALTH_SLOW_MS", 1000)
 DATABASES = {
-    "default": database_from_url(PANDAMON_DB_URL, test_name=f"test_pandamon{_test_id}"),
-    "panda": database_from_url(PANDA_DB_URL, test_name=f"test_panda{_test_id}"),
+    "default": database_from_url(PANDAMON_DB_URL, test_name=f"test_pandamon{_test_id}",
+                                 connect_timeout=PANDA_DB_CONNECT_TIMEOUT),
+    "panda": database_from_url(PANDA_DB_URL, test_name=f"test_panda{_test_id}",
+                               connect_timeout=PANDA_DB_CONNECT_TIMEOUT,
+                               statement_timeout=PANDA_DB_STATEMENT_TIMEOUT, read_only=True),
 }
 DATABASE_ROUTERS = ["pandamon.routers.PandaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -110,6 +121,17 @@ PANDAMON_VO_HOURS = {
 PANDAMON_LOG_ROOT = env_path("PANDAMON_LOG_ROOT", DATA_DIR / "logs")
 PANDAMON_LOG_URL = env_str("PANDAMON_LOG_URL", "")
 PANDAMON_CACHE_SECONDS = env_int("PANDAMON_CACHE_SECONDS", 60)
+
+# Admission control (pandamon.admission): expensive pages (a time window) run at most
+# PANDAMON_EXPENSIVE_SLOTS at a time per worker process (waiting at most
+# PANDAMON_SLOT_WAIT_SECONDS for a slot), and at most PANDAMON_CLIENT_BUDGET a minute
+# per client address (0: no budget); past either, 429 with Retry-After. Behind the
+# proxy the client is named by PANDAMON_CLIENT_IP_HEADER (deploy/nginx.conf sets
+# X-Real-IP: HTTP_X_REAL_IP); empty: the socket's address.
+PANDAMON_EXPENSIVE_SLOTS = env_int("PANDAMON_EXPENSIVE_SLOTS", 2)
+PANDAMON_SLOT_WAIT_SECONDS = env_int("PANDAMON_SLOT_WAIT_SECONDS", 2)
+PANDAMON_CLIENT_BUDGET = env_int("PANDAMON_CLIENT_BUDGET", 0)
+PANDAMON_CLIENT_IP_HEADER = env_str("PANDAMON_CLIENT_IP_HEADER", "")
 
 CACHES = {
     "default": {

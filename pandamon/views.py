@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpResponse
 
@@ -16,17 +19,27 @@ def robots_txt(request):
 
 @json_only
 def health(request):
-    status = {}
+    status, elapsed_ms = {}, {}
     for alias in ("default", "panda"):
+        started = time.monotonic()
         try:
             with connections[alias].cursor() as cursor:
                 cursor.execute("SELECT 1")
             status[alias] = "ok"
         except DatabaseError as exc:
             status[alias] = f"unreachable: {exc.__class__.__name__}"
+            # A connection that failed is not reused: the next check connects afresh.
+            connections[alias].close_if_unusable_or_obsolete()
+        elapsed_ms[alias] = round((time.monotonic() - started) * 1000, 1)
     ok = all(v == "ok" for v in status.values())
     if not ok:
-        return json_response({"status": "degraded", "databases": status}, status=503)
+        return json_response({"status": "degraded", "databases": status, "elapsed_ms": elapsed_ms}, status=503)
+    # Up but slow: say so (200: every instance sees the same database, taking this
+    # one out of a load balancer would not help).
+    slow = [alias for alias, ms in elapsed_ms.items() if ms > settings.PANDAMON_HEALTH_SLOW_MS]
+    if slow:
+        return json_response({"status": "slow", "databases": status, "elapsed_ms": elapsed_ms,
+                              "slow": slow, "limit_ms": settings.PANDAMON_HEALTH_SLOW_MS})
     # Reachable but lacking PanDA's tables: the deployment's fault, not transient.
     try:
         found = schemacheck.problems()
@@ -36,7 +49,7 @@ def health(request):
     if found:
         return json_response({"status": "misconfigured", "databases": status,
                               "problems": [p.message() for p in found]}, status=500)
-    return json_response({"status": "ok", "databases": status})
+    return json_response({"status": "ok", "databases": status, "elapsed_ms": elapsed_ms})
 
 
 def page_not_found(request, exception=None):

@@ -23,6 +23,16 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The suite creates the test databases and writes PanDA's test tables (schema,
+    generated jobs, rows a test adds), so its "panda" sessions are not read-only;
+    tests/test_db_session.py checks the production session."""
+    from django.conf import settings
+
+    settings.DATABASES["panda"]["READ_ONLY"] = False
+
+
+@pytest.fixture(scope="session")
 def log_root(tmp_path_factory):
     return tmp_path_factory.mktemp("logs")
 

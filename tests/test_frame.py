@@ -21,7 +21,9 @@ def test_robots_txt_keeps_crawlers_out(client):
 
 def test_health_reports_both_databases(client):
     body = client.get("/health/").json()
-    assert body == {"status": "ok", "databases": {"default": "ok", "panda": "ok"}}
+    assert body["status"] in ("ok", "slow")  # "slow": a busy test machine, not a failure of this check
+    assert body["databases"] == {"default": "ok", "panda": "ok"}
+    assert set(body["elapsed_ms"]) == {"default", "panda"}
 
 
 def test_unknown_page_is_a_404_in_the_frame(client):

@@ -30,6 +30,7 @@ from jobs.query.errors import CODE_COLUMN, errs_by_count
 from jobs.query.sorting import encode_after, parse_after, row_key
 from jobs.tables import JobTable
 from jobs.views.selection import check_outputs, display, filter_chips, needs, selection_query
+from pandamon import streams
 from pandamon.errors import BadRequest
 from pandamon.pages import Later, link, page
 from pandamon.params import Params
@@ -199,6 +200,7 @@ def csv_lines(query: JobQuery, columns: Sequence[str]) -> Iterator[str]:
 
 def csv_response(query: JobQuery, columns: Sequence[str]) -> StreamingHttpResponse:
     """Every row of the selection, fetched in keyset chunks while it is sent."""
-    response = StreamingHttpResponse(csv_lines(query, columns), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(streams.honest_lines(csv_lines(query, columns)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="jobs.csv"'
     return response

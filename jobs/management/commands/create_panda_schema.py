@@ -32,6 +32,7 @@ from jobs.ddl import (
     offline_connection,
     schema_sql,
 )
+from pandamon import dbsession
 from pandamon.routers import PANDA_DB
 
 
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             return
 
         connection = connections[options["database"]]
+        dbsession.allow_writes(connection)  # the demo/test data: written on purpose
         try:
             statements = create_schema(connection, replace=options["replace"], **ddl)
         except SchemaExistsError as error:

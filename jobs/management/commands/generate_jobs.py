@@ -11,6 +11,7 @@ from django.db import connections
 
 from jobs import archive
 from jobs.synthetic.run import Options, generate
+from pandamon import dbsession
 
 
 def _timestamp(value: str) -> dt.datetime:
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             batch=options["batch"], log_cap=options["log_cap"],
         )
         connection = connections[options["database"]]
+        dbsession.allow_writes(connection)  # the demo/test data: written on purpose
         bar = None
         if options["progress"]:
             from tqdm import tqdm
