@@ -28,6 +28,11 @@ SORT_COLUMN = {
 }
 
 
+# The type of each sort key's value in a page token (bool is an int too: excluded below).
+AFTER_TYPE = {key: int for key in SORT_COLUMN} | {
+    "time": dt.datetime, "create": dt.datetime, "statetime": dt.datetime, "duration": dt.timedelta}
+
+
 def sort_expression(key: str):
     if key == "duration":
         # Jobs that have not run sort as zero duration.
@@ -52,6 +57,8 @@ def after_q(sort: Sort, after: tuple | None) -> Q:
     if after is None:
         return Q()
     value, pandaid = after
+    if not isinstance(value, AFTER_TYPE[sort.key]):  # a token made for another sort key (or crafted)
+        raise BadRequest(f"after: this page token is not one of sortby={sort.key}; take it from a 'next' link")
     op = "lt" if sort.descending else "gt"
     return Q(**{f"_sortkey__{op}": value}) | Q(_sortkey=value, **{f"pandaid__{op}": pandaid})
 
@@ -76,6 +83,8 @@ def decode_after(token: str) -> tuple:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         kind, value, pandaid = json.loads(raw)
+        if isinstance(value, bool) or isinstance(pandaid, bool):
+            raise ValueError(value)
         if kind == "t":
             value = dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
         elif kind == "d":
@@ -84,6 +93,9 @@ def decode_after(token: str) -> tuple:
             value = int(value)
         else:
             raise ValueError(kind)
+        for number in (value, pandaid) if kind == "i" else (pandaid,):
+            if not -(2**63) <= int(number) < 2**63:  # beyond a 64-bit column
+                raise ValueError(number)
         return value, int(pandaid)
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError, OverflowError):
         raise BadRequest("after must be a page token taken from a 'next' link") from None

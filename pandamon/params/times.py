@@ -43,9 +43,15 @@ def parse_window(raw: Mapping[str, str], filters: Mapping[str, ColumnFilter], *,
             raise BadRequest(f"the window may span at most {MAX_DAYS} days")
         return windows.Window(start, stop, True)
 
-    if not explicit and (not required or any(c in filters and filters[c].has_positive for c in ID_COLUMNS)):
+    if not explicit and (not required or any(c in filters and is_lookup(filters[c]) for c in ID_COLUMNS)):
         return None
     return windows.Window(end - span, end, explicit)
+
+
+def is_lookup(column: ColumnFilter) -> bool:
+    """A filter an index answers without a window: exact ids, id ranges, or a name with a
+    fixed prefix. `jobname=*x` (leading wildcard) scans every row: it keeps the window."""
+    return bool(column.values or column.ranges or any(not p.startswith("*") for p in column.patterns))
 
 
 def default_hours(filters: Mapping[str, ColumnFilter]) -> int:

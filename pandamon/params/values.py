@@ -123,6 +123,10 @@ def _date_term(column: str, term: str) -> tuple[dt.datetime, dt.datetime]:
     return moment, moment + dt.timedelta(seconds=1)
 
 
+# Times a query may name: PanDA's data lie well inside, and windows built from them
+# (a day added, MAX_DAYS taken away) stay representable on every backend.
+EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 _TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
@@ -132,9 +136,12 @@ def parse_time(name: str, value: str) -> dt.datetime:
         raise BadRequest(f"{name} must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC), got '{value}'")
     for fmt in _TIME_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC)
+            moment = dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC)
         except ValueError:
             continue
+        if not EARLIEST <= moment < LATEST:
+            raise BadRequest(f"{name} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC), got '{value}'")
+        return moment
     raise BadRequest(f"{name} must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC), got '{value}'")
 
 
