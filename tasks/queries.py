@@ -8,7 +8,6 @@ the archive and the fast-buffer overlap are handled as on every other page.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 
 from django.db.models import Count, Max, Min, Q
@@ -16,12 +15,11 @@ from django.db.models.functions import TruncDay, TruncHour
 
 from jobs.query import JobQuery
 from jobs.query.errors import errs_by_count
-from jobs.query.filters import filter_q
 from jobs.query.tables import ENDED_STATES
-from pandamon import introspection
-from pandamon.errors import BadRequest
+from pandamon import introspection, window
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
+from tasks import filters, progress
 from tasks.models import JediTask
 
 TASK_COLUMNS = (
@@ -30,11 +28,12 @@ TASK_COLUMNS = (
     "modificationtime", "statechangetime", "progress", "failurerate", "taskpriority", "currentpriority",
     "corecount", "ramcount", "ramunit", "walltime", "walltimeunit", "cloud", "site", "nucleus", "reqid",
     "parent_tid", "attemptnr", "errordialog", "container_name", "architecture", "transuses", "transpath",
+    "transhome", "oldstatus", "frozentime", "lockedby", "lockedtime", "termcondition", "splitrule", "outdiskcount",
+    "outdiskunit", "workdiskcount", "workdiskunit", "iointensity", "iointensityunit", "workqueue_id",
+    "countrygroup", "eventservice", "ticketid", "ticketsystemtype", "cputime", "cputimeunit", "basewalltime",
+    "cpuefficiency", "ttcrequested", "ttcpredicted", "ttcpredictiondate", "rescuetime", "requesttype",
+    "resource_type", "usejumbo", "diskio", "diskiounit", "memory_leak_core", "memory_leak_x2", "framework",
 )
-# Job filters that have a jedi_tasks column of their own.
-TASK_FILTERS = {"jeditaskid": "jeditaskid", "produsername": "username", "vo": "vo", "reqid": "reqid",
-                "prodsourcelabel": "prodsourcelabel", "processingtype": "processingtype",
-                "workinggroup": "workinggroup", "gshare": "gshare", "nucleus": "nucleus"}
 LIVE_STATES = frozenset({"pending", "defined", "assigned", "waiting", "activated", "throttled", "sent", "starting",
                          "running", "holding", "merging", "transferring"})
 
@@ -84,27 +83,70 @@ def task_list(params: Params, limit: int, using: str = PANDA_DB) -> tuple[list[d
 
 
 def _jedi_list(params: Params, limit: int, using: str) -> tuple[list[dict], bool]:
-    qs = JediTask.objects.using(using).all()
-    if params.window is not None:
-        qs = qs.filter(modificationtime__gte=params.window.start, modificationtime__lt=params.window.end)
-    for column, f in params.filters.items():
-        if column not in TASK_FILTERS:
-            raise_unfilterable(column)
-        qs = qs.filter(filter_q(dataclasses.replace(f, column=TASK_FILTERS[column])))
-    if "status" in params.extra:
-        qs = qs.filter(status__in=params.extra["status"])
-    rows = list(qs.order_by("-modificationtime", "-jeditaskid").values(*TASK_COLUMNS)[: limit + 1])
+    qs = filters.selected(params, using)
+    rows = list(qs.order_by(*filters.ordering(params)).values(*TASK_COLUMNS)[: limit + 1])
     truncated = len(rows) > limit
     rows = rows[:limit]
-    states = _states_by_task([r["jeditaskid"] for r in rows], using=using)
+    ids = [r["jeditaskid"] for r in rows]
+    states = _states_by_task(ids, using=using)
+    infos = progress.dsinfo_by_task(ids, using)  # one grouped query for the page
+    datasets = progress.datasets_by_task(ids, using) if params.extra.get("datasets") else {}
     for row in rows:
         row["states"] = states.get(row["jeditaskid"], {})
         row["njobs"] = sum(row["states"].values())
+        bigpanda_keys(row)
+        row["dsinfo"] = infos[row["jeditaskid"]]
+        row.update(row["dsinfo"])  # BigPanDA copies dsinfo's keys onto the row too
+        row["datasets"] = datasets.get(row["jeditaskid"], [])
     return rows, truncated
 
 
-def raise_unfilterable(column: str):
-    raise BadRequest(f"the task list filters on {', '.join(sorted(TASK_FILTERS))} and status, not {column}")
+def bigpanda_keys(row: dict) -> None:
+    """The keys BigPanDA derives on a task row (panda-schema-jedi.md §4.4), with its meanings."""
+    reqid = row.get("reqid")
+    analysis = (row.get("tasktype") or "").startswith("anal")
+    if reqid and 100 < reqid < 100000 and reqid != 300 and not analysis:
+        row["deftreqid"] = reqid
+    campaign = row.get("campaign")
+    row["campaign_cut"] = campaign.split(":", 1)[1] if campaign and ":" in campaign else campaign
+    row["owner"] = row.get("workinggroup") or row.get("username")
+    group = row.get("workinggroup") or ""
+    if analysis:
+        row["category"] = "group analysis" if group else "user analysis"
+    else:
+        row["category"] = "group production" if group.startswith("GP_") else "production"
+    row["resourcetype"] = row.get("resource_type")
+    row["resquetime"] = row.get("rescuetime")
+    row["memoryleakcore"], row["memoryleakx2"] = row.get("memory_leak_core"), row.get("memory_leak_x2")
+    row["eventservice"] = "eventservice" if row.get("eventservice") == 1 else "ordinary"
+    row["corecount"] = row.get("corecount") or 1
+    if row.get("transpath"):
+        row["transpath"] = row["transpath"].rstrip("/").rsplit("/", 1)[-1]
+    if row.get("statechangetime") is None:
+        row["statechangetime"] = row.get("modificationtime")
+    now = window.now().replace(tzinfo=None)
+    created, ended = row.get("creationdate"), row.get("endtime")
+    if created is not None:
+        row["age"] = round((now - _naive(created)).total_seconds() / 86400, 2)
+        final = row.get("status") in ("broken", "aborted", "done", "finished", "failed") and ended is not None
+        stop = _naive(ended) if final else now
+        row["duration_days"] = round((stop - _naive(created)).total_seconds() / 86400, 2)
+
+
+def _naive(t):
+    return t.replace(tzinfo=None) if getattr(t, "tzinfo", None) else t
+
+
+def summary(params: Params, using: str = PANDA_DB) -> dict[str, list[tuple]]:
+    """The whole selection (not the page) counted by status, superstatus, type and user: one GROUP BY each."""
+    if not has_jedi_tasks(using):
+        return {}
+    qs = filters.selected(params, using)
+    out = {}
+    for column in ("status", "superstatus", "tasktype", "username"):
+        counted = qs.values(column).order_by().annotate(n=Count("*"))
+        out[column] = sorted(((r[column], r["n"]) for r in counted), key=lambda t: (-t[1], str(t[0])))
+    return out
 
 
 def _derived_list(params: Params, limit: int, using: str) -> tuple[list[dict], bool]:
@@ -134,7 +176,7 @@ def _derived_list(params: Params, limit: int, using: str) -> tuple[list[dict], b
         task["status"] = derived_status(task["states"])
         _progress(task)
         # A derived status is known only now, so the status filter applies here.
-        if "status" in params.extra and task["status"] not in params.extra["status"]:
+        if "status" in params.extra and task["status"] not in params.extra["status"].values:
             continue
         out.append(task)
         if len(out) > limit:

@@ -6,27 +6,27 @@ from jobs.diagnosis import errorinfo
 from pandamon.errors import BadRequest, NotFound
 from pandamon.pages import link, page
 from pandamon.params import Params, parse_int
+from pandamon.params.names import WINDOW_PARAMS
 from pandamon.responses import wants_json
-from tasks import queries
+from tasks import detail, filters, progress, queries
 
 MAX_TASKID = 10**12
 
 
-def parse_status(name: str, value: str) -> tuple[str, ...]:
-    states = tuple(s.strip() for s in value.replace("|", ",").split(",") if s.strip())
-    if not states or any(not s.isalnum() for s in states):
-        raise BadRequest("status takes task states separated by | or , (e.g. running|failed)")
-    return states
-
-
-@page("tasks/tasks.html", extra={"status": parse_status})
+@page("tasks/tasks.html", extra=filters.EXTRA)
 def task_list(request, params: Params) -> dict:
+    if filters.leading_wildcard(params) and not WINDOW_PARAMS & set(params.raw):
+        # A name that starts with * cannot use the name index: only a window the user chose bounds it.
+        raise BadRequest("taskname starting with * scans every task in the window: give the window explicitly "
+                         "(days=, hours= or date_from=), or start the name with its first characters")
     limit = params.limit if wants_json(request) else params.display_limit
     tasks, truncated = queries.task_list(params, limit)
     for task in tasks:
         task["url"] = f"/task/{task['jeditaskid']}/"
+    jedi = queries.has_jedi_tasks()
     return {"_json": tasks, "_tasks": tasks, "_truncated": truncated, "_limit": limit,
-            "_source": "jedi_tasks" if queries.has_jedi_tasks() else "jobs"}
+            "_source": "jedi_tasks" if jedi else "jobs",
+            "_summary": queries.summary(params) if jedi and not wants_json(request) else {}}
 
 
 @page("tasks/task.html", window_required=False)
@@ -42,8 +42,18 @@ def task_page(request, params: Params, taskid: str) -> dict:
     for row in jobs.rows:
         row.pop("_sortkey", None)
         row["errorinfo"] = errorinfo(row)
+    params_dict, params_text = detail.taskparams(tid)
+    if task.get("source") == "jedi_tasks":
+        queries.bigpanda_keys(task)
+        task["dsinfo"] = progress.dsinfo_by_task([tid])[tid]
+        task.update(task["dsinfo"])
     return {
         "task": task,
+        "taskparams": params_dict,
+        "datasets": detail.datasets(tid),
+        "statuslog": detail.statuslog(tid),
+        "failedfiles": detail.failed_files(tid),
+        **(detail.related_tasks(task) if task.get("source") == "jedi_tasks" else {"parent": None, "children": []}),
         "states": states,
         "jobs": jobs.rows,
         "truncated": jobs.truncated,
@@ -54,4 +64,5 @@ def task_page(request, params: Params, taskid: str) -> dict:
         "_errors_link": link("/errors/", **{column: tid}),
         "_column": column,
         "_taskid": tid,
+        "_taskparams_text": params_text,
     }

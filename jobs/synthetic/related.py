@@ -18,6 +18,7 @@ from jobs.models import (
     Metatable,
     MetatableArch,
 )
+from jobs.synthetic.jedi import ENDED_TASK
 from jobs.synthetic.jobs import EPOCH, Job, at
 from jobs.synthetic.lifecycle import ENDED
 from jobs.synthetic.tasks import Task
@@ -288,18 +289,20 @@ def retry_history(job: Job, origin: int) -> list[dict]:
              "ins_utc_tstamp": row["creationtime"], "relationtype": "retry", "originpandaid": origin}]
 
 
-def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerate: int) -> dict:
+def task_row(task: Task, jobs: list[Job], jedi, progress: int, failurerate: int) -> dict:
+    """jedi_tasks' row; `jedi` (jobs.synthetic.jedi.JediRows) has its JEDI status and history."""
     rows = [j.row for j in jobs]
     starts = [r["starttime"] for r in rows if r["starttime"]]
     modified = max(r["modificationtime"] for r in rows)
-    done = status in ("done", "finished", "failed", "aborted")
+    status = jedi.status
+    done = status in ENDED_TASK
     created = at(task.created)
     return {
         "jeditaskid": task.jeditaskid, "taskname": task.taskname, "status": status,
         "username": task.username, "creationdate": created, "modificationtime": modified,
         "starttime": min(starts) if starts else None,
         "endtime": max(r["endtime"] or r["modificationtime"] for r in rows) if done else None,
-        "statechangetime": modified if done else created, "reqid": task.reqid,
+        "statechangetime": jedi.statuslog[-1]["modificationtime"].replace(microsecond=0), "reqid": task.reqid,
         "prodsourcelabel": task.label, "workinggroup": task.workinggroup, "vo": task.vo,
         "corecount": task.corecount, "tasktype": "anal" if task.analysis else "prod",
         "processingtype": task.processingtype, "taskpriority": task.priority,
@@ -309,11 +312,12 @@ def task_row(task: Task, jobs: list[Job], status: str, progress: int, failurerat
         "nucleus": None if task.analysis else task.queues[0].siteid, "campaign": task.campaign,
         "gshare": task.gshare, "workqueue_id": 1 if task.analysis else 9, "progress": progress,
         "failurerate": failurerate,
-        "errordialog": "some jobs failed; see the job list" if failurerate else None,
-        "eventservice": 0, "superstatus": status, "ramcount": task.queues[0].memory, "ramunit": "MBPerCore",
+        "errordialog": jedi.errordialog or ("some jobs failed; see the job list" if failurerate else None),
+        "eventservice": 0, "superstatus": jedi.superstatus, "parent_tid": jedi.parent_tid,
+        "ramcount": task.queues[0].memory, "ramunit": "MBPerCore",
         "walltime": int(task.runtime), "walltimeunit": "s",
         "resource_type": "MCORE" if task.corecount > 1 else "SCORE", "container_name": task.container,
-        "attemptnr": 0,
+        "attemptnr": jedi.attemptnr, "realmodificationtime": modified,
     }
 
 

@@ -13,7 +13,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from jobs import archive
 from jobs.models import JobsStatuslog, Pandalog
 from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
-from jobs.synthetic import config, related
+from jobs.synthetic import config, jedi, related
 from jobs.synthetic.jobs import EPOCH, JobFactory, PandaIds, task_status
 from jobs.synthetic.logs import LogWriter, clear
 from jobs.synthetic.mysql import MySQLSender
@@ -22,7 +22,14 @@ from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from pandamon import introspection
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
-from tasks.models import JediJobRetryHistory, JediTask
+from tasks.models import (
+    JediDataset,
+    JediDatasetContent,
+    JediJobRetryHistory,
+    JediTask,
+    JediTaskparams,
+    TasksStatuslog,
+)
 
 LIVE_MODELS = {"defined4": Jobsdefined4, "waiting4": Jobswaiting4, "active4": Jobsactive4,
                "archived4": Jobsarchived4}
@@ -75,6 +82,11 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     # Older layouts may lack it; the retries are then only in the jobs' parentid.
     retries = writer(JediJobRetryHistory) if introspection.has_table(JediJobRetryHistory, connection.alias,
                                                                    fresh=True) else None
+    # JEDI's datasets, files, parameters and history, where the database has those tables.
+    jedi_writers = {m: writer(m) for m in (JediDataset, JediDatasetContent, JediTaskparams, TasksStatuslog)
+                    if introspection.has_table(m, connection.alias, fresh=True)}
+    unused_ids = [jedi.UNUSED_FILEID_BASE]
+    last_task_of: dict[str, int] = {}  # username -> their latest task so far (a parent for the next)
 
     now_dt = options.now
     queue_writers = []
@@ -93,7 +105,7 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     for task in tasks:
         jobs = factory.task_jobs(task)
         status, progress_pct, failurerate = task_status(jobs)
-        tasks_out.add(related.task_row(task, jobs, status, progress_pct, failurerate))
+        task_files = jedi.TaskFiles(task)
         origin: dict[int, int] = {}  # pandaid -> the task's first attempt of that input
         for job in jobs:
             row = job.row
@@ -112,17 +124,25 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
                         period_writers[name] = writer(ensure_period_table(connection, name))
                     period_writers[name].add(row)
             file_rows = related.files(rng, job, task, row_ids)
+            task_files.add(job, file_rows)
             param_row = related.jobparams(rng, job, task)
             for model, rows in related.companions(job, task, file_rows, param_row, set(companions)).items():
                 companions[model].add_many(rows)
             statuslog.add_many(related.statuslog(job))
             pandalog.add_many(related.pandalog(rng, job, log_ids))
             logs.offer(job)
+        extra = jedi.jedi_rows(task, task_files, jobs, status, unused_ids, last_task_of.get(task.username))
+        last_task_of[task.username] = task.jeditaskid
+        tasks_out.add(related.task_row(task, jobs, extra, progress_pct, failurerate))
+        for model, rows in ((JediDataset, extra.datasets), (JediDatasetContent, extra.contents),
+                            (JediTaskparams, [extra.taskparams]), (TasksStatuslog, extra.statuslog)):
+            if model in jedi_writers:
+                jedi_writers[model].add_many(rows)
         if progress is not None:
             progress(len(jobs))
 
     every = [*writers.values(), *period_writers.values(), *companions.values(), statuslog, pandalog, tasks_out,
-             *queue_writers]
+             *queue_writers, *jedi_writers.values()]
     if archive_writer is not None:
         every.append(archive_writer)
     if retries is not None:

@@ -20,11 +20,18 @@ from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.related import OPTIONAL_COMPANIONS
 from pandamon.schema import panda_table
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
-from tasks.models import JediJobRetryHistory, JediTask
+from tasks.models import (
+    JediDataset,
+    JediDatasetContent,
+    JediJobRetryHistory,
+    JediTask,
+    JediTaskparams,
+    TasksStatuslog,
+)
 
 # Every table the generator fills, in the order they are emptied.
 RELATED_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS, JobsStatuslog, Pandalog, JediTask,
-                  JediJobRetryHistory, Schedconfig,
+                  JediJobRetryHistory, JediDataset, JediDatasetContent, JediTaskparams, TasksStatuslog, Schedconfig,
                   Cloudconfig,
                   SchedconfigJson, Site, PandaSite)
 
@@ -65,7 +72,7 @@ class TableWriter:
         self.written = 0
 
     def add(self, row: dict) -> None:
-        values = [row.get(k, d) for k, d in zip(self.keys, self.defaults, strict=True)]
+        values = list(map(row.get, self.keys, self.defaults))  # map over two lists: the fast form
         adapt = self.adapt
         for i in self.datetime_slots:
             if values[i] is not None:

@@ -116,7 +116,7 @@ def parse_params(
         params.filters[column] = _merge(params.filters.get(column), ColumnFilter(column, ranges=(bounds,)))
     if "sortby" in raw and raw["sortby"].strip().lower() in SUMMARY_SORTS:
         params.summary_sort = raw["sortby"].strip().lower()
-    elif "sortby" in raw:
+    elif "sortby" in raw and "sortby" not in extra:  # a page may sort by its own keys (the task list)
         params.sort = parse_sort(raw["sortby"])
     if "limit" in raw:
         params.limit = parse_int("limit", raw["limit"], 1, MAX_LIMIT)
