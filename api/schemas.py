@@ -186,9 +186,19 @@ WNS = page({
                         "failrate": nullable(NUMBER)})),
 })
 
-TASKS = array({"type": "object"})
+DSINFO = obj({k: INTEGER for k in ("nfiles", "nfilesfinished", "nfilesfailed", "nfilesmissing", "pctfinished",
+                                    "pctfailed", "neventsTot", "neventsUsedTot", "neventsRemaining", "neventsOutput")})
+DATASET = {"type": "object", "required": ["jeditaskid", "datasetid", "datasetname", "type"],
+           "description": "a jedi_datasets row with percentfinished and scope"}
+TASKS = array(obj({"jeditaskid": INTEGER, "status": STRING, "dsinfo": DSINFO, "datasets": array(DATASET)}))
 
-TASK = obj({"task": {"type": "object"}, "states": {}, "jobs": array(ref("Job"))})
+TASK = obj({"task": {"type": "object"}, "taskparams": {"type": "object"}, "datasets": array(DATASET),
+            "statuslog": array({"type": "object"}), "failedfiles": array({"type": "object"}),
+            "children": array({"type": "object"}), "states": {}, "jobs": array(ref("Job"))},
+           {"parent": nullable({"type": "object"})})
+DATASETS = array(DATASET)
+DATASET_PAGE = obj({"dataset": DATASET, "files": array({"type": "object"}), "next": nullable(STRING)})
+FILES = obj({"files": array({"type": "object"}), "jobs": array({"type": "object"})})
 
 FILEBROWSER = obj({"files": array(obj({"name": STRING, "size": INTEGER, "url": STRING})),
                    "error": nullable(STRING)})

@@ -22,7 +22,8 @@ from jobs.synthetic.tasks import Task
 
 # A coarse status for each task status (JEDI's superstatus); the others are their own.
 SUPERSTATUS = {"defined": "registered", "assigning": "registered", "scouting": "running", "scouted": "running",
-               "throttled": "running", "toretry": "running", "prepared": "running", "finishing": "running"}
+               "throttled": "running", "toretry": "running", "aborting": "running", "prepared": "running",
+               "finishing": "running"}
 ENDED_TASK = ("done", "finished", "failed", "aborted", "broken", "exhausted")
 JEDI_HOSTS = ("aipanda031.cern.ch", "aipanda032.cern.ch", "aipanda033.cern.ch")
 UNUSED_FILEID_BASE = 9_000_000_000  # input files no job has read yet: ids apart from filestable4's
@@ -91,10 +92,14 @@ def task_state(task: Task, base: str, rng: random.Random) -> str:
             return "scouting"
         if r < 0.18:
             return "throttled"
-    if base == "failed":
-        if r < 0.35:
+        if r < 0.21:
+            return "aborting"  # an abort asked, its jobs not yet killed
+    if base in ("failed", "finished"):  # JEDI's verdicts on a task that ended with failed files
+        if r < 0.15:
             return "exhausted"
-        if r < 0.6:
+        if r < 0.25:
+            return "failed"
+        if r < 0.32:
             return "broken"
     return base
 
@@ -141,7 +146,8 @@ def _datasets(task: Task, files: TaskFiles, rng: random.Random, live: bool, crea
     in_id, out_id, log_id = tid * 10 + 1, tid * 10 + 2, tid * 10 + 3
     contents = []
     for lfn, f in files.inputs.items():
-        attempts = f.attempts
+        # Jobs are made input by input, so a later id may come first: pandaids grow with creation time.
+        attempts = sorted(f.attempts, key=lambda a: a["pandaid"])
         last = attempts[-1]
         state = _input_status(attempts, live)
         contents.append({

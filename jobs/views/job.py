@@ -67,6 +67,12 @@ def parse_jobname(name: str, value: str) -> str:
     return value
 
 
+def parse_lfn(name: str, value: str) -> str:
+    if len(value) > 4000:
+        raise BadRequest(f"{name} is a file name of at most 4000 characters")
+    return value
+
+
 def parse_batchid(name: str, value: str) -> str:
     if len(value) > 80:  # jobs*.batchid is varchar(80)
         raise BadRequest("batchid is at most 80 characters")
@@ -85,6 +91,13 @@ def requested_job(params: Params, pandaid: str | None) -> dict:
         return {"jobname": params.extra["jobname"]}
     if "batchid" in params.extra:
         return {"batchid": params.extra["batchid"]}
+    if "creator" in params.extra:  # BigPanDA's: the job that wrote this file
+        from tasks.files import creator
+
+        found = creator(params.extra["creator"])
+        if found is None:
+            raise NotFound(f"no job wrote a file named '{params.extra['creator']}' (filestable4, filestable_arch)")
+        return {"pandaid": found}
     raise BadRequest("give a job: /job/<pandaid>/, /job?pandaid=N, /job?jobname=NAME or /job?batchid=ID")
 
 
@@ -107,7 +120,8 @@ def log_url(pandaid: int, name: str) -> str:
     return f"/job/{pandaid}/log/{quote(name)}"
 
 
-@page("jobs/job.html", extra={"pandaid": parse_pandaid, "jobname": parse_jobname, "batchid": parse_batchid},
+@page("jobs/job.html", extra={"pandaid": parse_pandaid, "jobname": parse_jobname, "batchid": parse_batchid,
+                              "creator": parse_lfn},
       window_required=False)
 def job_page(request, params: Params, pandaid: str | None = None) -> dict:
     now = windows.now()
