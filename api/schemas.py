@@ -203,7 +203,7 @@ FILES = obj({"files": array({"type": "object"}), "jobs": array({"type": "object"
 FILEBROWSER = obj({"files": array(obj({"name": STRING, "size": INTEGER, "url": STRING})),
                    "error": nullable(STRING)})
 
-SEARCH = obj({"q": STRING, "kind": nullable({"enum": ["job", "task", "site", "jobname", "user"]}),
+SEARCH = obj({"q": STRING, "kind": nullable({"enum": ["job", "task", "site", "jobname", "user", "dataset", "file"]}),
               "url": nullable(STRING)})
 
 HEALTH = obj({"status": {"enum": ["ok", "degraded"]}}, {"databases": {"type": "object"}})

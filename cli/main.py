@@ -116,6 +116,34 @@ def cmd_user(client: Client, args) -> int:
     return emit("\n" + tables.table(answer.get("jobs") or [], JOB_COLUMNS))
 
 
+TASK_COLUMNS = ("jeditaskid", "status", "username", "nfiles", "pctfinished", "pctfailed", "taskname")
+FAILED_FILE_COLUMNS = ("lfn", "status", "attemptnr", "failedattempt", "pandaid")
+
+
+def cmd_tasks(client: Client, args) -> int:
+    answer = client.get_json("/tasks/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    return emit(tables.table(answer, TASK_COLUMNS))
+
+
+def cmd_task(client: Client, args) -> int:
+    answer = client.get_json(f"/task/{args.jeditaskid}/")
+    if args.json:
+        return emit(json.dumps(answer))
+    task = answer["task"]
+    info = task.get("dsinfo") or {}
+    emit(tables.pairs([("jeditaskid", task["jeditaskid"]), ("taskname", task.get("taskname")),
+                       ("status", task.get("status")), ("username", task.get("username")),
+                       ("input files", info.get("nfiles")), ("finished", f"{info.get('nfilesfinished')} "
+                                                               f"({info.get('pctfinished')}%)"),
+                       ("failed", f"{info.get('nfilesfailed')} ({info.get('pctfailed')}%)"),
+                       ("jobs by state", ", ".join(f"{k} {v}" for k, v in answer.get("states", {}).items()))]))
+    if answer.get("failedfiles"):
+        emit("\nfailed files:\n" + tables.table(answer["failedfiles"], FAILED_FILE_COLUMNS))
+    return 0
+
+
 def cmd_errors(client: Client, args) -> int:
     answer = client.get_json("/errors/", args.filters)
     if args.json:
@@ -161,7 +189,8 @@ def build_parser() -> Parser:
 
     for name, run, text in (("jobs", cmd_jobs, "jobs matching filters, e.g. jobstatus=failed hours=6"),
                             ("errors", cmd_errors, "error summary, e.g. computingsite=AGLT2 hours=24"),
-                            ("sites", cmd_sites, "queues with job counts, e.g. cloud=US")):
+                            ("sites", cmd_sites, "queues with job counts, e.g. cloud=US"),
+                            ("tasks", cmd_tasks, "tasks with their progress, e.g. taskname=user.alice.* days=7")):
         command = commands.add_parser(name, parents=[common], help=text)
         command.add_argument("filters", nargs="*", metavar="KEY=VALUE")
         command.set_defaults(run=run)
@@ -170,6 +199,10 @@ def build_parser() -> Parser:
     job.add_argument("pandaid", type=int)
     job.add_argument("--log", metavar="NAME", help="print this log file of the job instead")
     job.set_defaults(run=cmd_job)
+
+    task = commands.add_parser("task", parents=[common], help="one task's progress and failed files")
+    task.add_argument("jeditaskid", type=int)
+    task.set_defaults(run=cmd_task)
 
     user = commands.add_parser("user", parents=[common], help="one user's job states and jobs")
     user.add_argument("name")

@@ -6,7 +6,8 @@ digits are a pandaid (every job table, by primary key) or else a jeditaskid
 (jedi_tasks); other text is a queue (schedconfig_json or schedconfig, small), a jobname (indexed in
 every job table) or a user (jedi_tasks, then the fast buffer; case-insensitive).
 At most a dozen indexed queries, whatever the data. HTML redirects to the match;
-JSON answers {q, kind, url}, kind and url null when nothing matched.
+then a task name, dataset name or file name (exact, indexed in jedi_tasks, jedi_datasets,
+jedi_dataset_contents and the file tables). JSON answers {q, kind, url}, kind and url null when nothing matched.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models.functions import Upper
 from django.http import HttpRequest, HttpResponseRedirect
 
 from jobs.query import JobQuery
+from pandamon import introspection
 from pandamon import window as windows
 from pandamon.errors import BadRequest
 from pandamon.pages import page
@@ -70,6 +72,24 @@ def resolve(text: str, params: Params) -> tuple[str | None, str | None]:
     user = _user(text, params)
     if user is not None:
         return "user", user_path(user)
+    return _jedi_name(text)
+
+
+def _jedi_name(text: str) -> tuple[str | None, str | None]:
+    """A task name, a dataset name or a file name (each an indexed exact match in JEDI's tables)."""
+    from jobs.models import Filestable4, FilestableArch
+    from tasks.models import JediDataset, JediDatasetContent
+
+    task = (JediTask.objects.using(PANDA_DB).filter(taskname=text).order_by("-jeditaskid")
+            .values_list("jeditaskid", flat=True).first())
+    if task is not None:
+        return "task", f"/task/{task}/"
+    if introspection.has_table(JediDataset, PANDA_DB) and \
+            JediDataset.objects.using(PANDA_DB).filter(datasetname=text).exists():
+        return "dataset", "/datasets/?" + urlencode({"datasetname": text})
+    for model in (JediDatasetContent, Filestable4, FilestableArch):
+        if introspection.has_table(model, PANDA_DB) and model.objects.using(PANDA_DB).filter(lfn=text).exists():
+            return "file", "/files/?" + urlencode({"lfn": text})
     return None, None
 
 

@@ -8,8 +8,10 @@ creationdate ranges, sortby, datasets) are parsed here as the page's extra param
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
+from django.db import connections
 from django.db.models import Q
 
 from jobs.query.filters import filter_q
@@ -17,6 +19,7 @@ from pandamon.errors import BadRequest
 from pandamon.params import Params
 from pandamon.params.times import parse_time
 from pandamon.params.values import ColumnFilter
+from pandamon.routers import PANDA_DB
 from tasks.models import JediTask
 
 # Job filters that have a jedi_tasks column of their own (job column -> task column).
@@ -96,7 +99,7 @@ def leading_wildcard(params: Params) -> bool:
     return bool(f and any(p.startswith("*") for p in f.patterns))
 
 
-def task_q(params: Params) -> Q:
+def task_q(params: Params, using: str = PANDA_DB) -> Q:
     """The selection as one condition on jedi_tasks."""
     q = Q()
     for column, f in params.filters.items():
@@ -107,6 +110,8 @@ def task_q(params: Params) -> Q:
     for name in ("taskname", "tasktype", "superstatus", "campaign", "status"):
         if name in params.extra:
             q &= filter_q(params.extra[name])
+    if "taskname" in params.extra:
+        q &= prefix_range_q(params.extra["taskname"], using)
     if "creationdate_from" in params.extra:
         q &= Q(creationdate__gte=params.extra["creationdate_from"])
     if "creationdate_to" in params.extra:
@@ -128,4 +133,31 @@ def ordering(params: Params) -> tuple[str, ...]:
 
 
 def selected(params: Params, using: str):
-    return JediTask.objects.using(using).filter(window_q(params) & task_q(params))
+    return JediTask.objects.using(using).filter(window_q(params) & task_q(params, using))
+
+
+def prefix_range_q(f: ColumnFilter, using: str) -> Q:
+    """The range a single prefix pattern (user.alice.*) spans, beside its LIKE, where the range is exact.
+
+    PostgreSQL uses a btree index for LIKE 'x%' only under the C collation, but always for a range;
+    under a code-point collation (C, POSIX, C.UTF-8) [x, x with its last character + 1) holds exactly the
+    names starting with x, so the range lets the name index serve the search. Elsewhere (MariaDB
+    uses its index for the LIKE itself; a linguistic collation orders names otherwise) nothing is added.
+    """
+    if f.values or len(f.patterns) != 1 or not _codepoint_order(using):
+        return Q()
+    prefix = f.patterns[0].split("*", 1)[0]
+    if not prefix:
+        return Q()
+    return Q(**{f"{f.column}__gte": prefix, f"{f.column}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)})
+
+
+@functools.cache
+def _codepoint_order(using: str) -> bool:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        (collate,) = cursor.fetchone()
+    return collate.upper() in ("C", "POSIX", "C.UTF-8", "C.UTF8")
