@@ -6,12 +6,18 @@ import json
 
 from django.db.models import Q
 
+from jobs.diagnosis import errorinfo
+from jobs.models.job import ERROR_COMPONENTS
+from jobs.query import JobQuery
 from pandamon import introspection
+from pandamon.params import Params
 from pandamon.routers import PANDA_DB
 from tasks import progress
 from tasks.models import JediDatasetContent, JediTask, JediTaskparams, TasksStatuslog
 
 FAILED_FILES_LIMIT = 1000
+# What errorinfo() reads of a job: each component's code and diagnostic.
+ERROR_COLUMNS = tuple(column for _, code, diag in ERROR_COMPONENTS for column in (code, diag))
 
 
 def taskparams(taskid: int, using: str = PANDA_DB) -> tuple[dict, str | None]:
@@ -53,13 +59,30 @@ def _dhms(seconds: int) -> str:
 
 
 def failed_files(taskid: int, using: str = PANDA_DB) -> list[dict]:
-    """Input files the task gave up on (status failed, or retries used up), with attempts and last job."""
+    """Input files with a failed attempt (failed for good, or retried), with their attempts, their last job
+    and that job's error line (one query per job table for all of them)."""
     if not introspection.has_table(JediDatasetContent, using):
         return []
     q = Q(jeditaskid=taskid, type__in=progress.INPUT_TYPES) & (Q(status="failed") | Q(failedattempt__gt=0))
-    return list(JediDatasetContent.objects.using(using).filter(q).order_by("datasetid", "fileid")
+    rows = list(JediDatasetContent.objects.using(using).filter(q).order_by("datasetid", "fileid")
                 .values("datasetid", "fileid", "lfn", "scope", "status", "attemptnr", "maxattempt",
                         "failedattempt", "pandaid", "lastattempttime")[:FAILED_FILES_LIMIT])
+    errors = last_errors({r["pandaid"] for r in rows if r["pandaid"]}, using)
+    for row in rows:
+        row["lasterror"] = errors.get(row["pandaid"], "")
+    return rows
+
+
+def last_errors(pandaids: set[int], using: str = PANDA_DB) -> dict[int, str]:
+    """{pandaid: errorinfo line} of those jobs, wherever they are (live, fast buffer or archive)."""
+    if not pandaids:
+        return {}
+    columns = ("pandaid", *ERROR_COLUMNS)
+    out: dict[int, str] = {}
+    for _, qs in JobQuery(Params(), using=using, extra=Q(pandaid__in=sorted(pandaids))).querysets():
+        for row in qs.values(*columns):
+            out.setdefault(row["pandaid"], errorinfo(row))
+    return out
 
 
 def related_tasks(task: dict, using: str = PANDA_DB) -> dict:

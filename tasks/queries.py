@@ -20,7 +20,7 @@ from pandamon import introspection, window
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
 from tasks import filters, progress
-from tasks.models import JediTask
+from tasks.models import JediJobRetryHistory, JediTask
 
 TASK_COLUMNS = (
     "jeditaskid", "taskname", "status", "superstatus", "username", "vo", "prodsourcelabel", "tasktype",
@@ -40,6 +40,11 @@ LIVE_STATES = frozenset({"pending", "defined", "assigned", "waiting", "activated
 def has_jedi_tasks(using: str = PANDA_DB) -> bool:
     """Whether PanDA's database has jedi_tasks in the configured schema (pandamon.introspection)."""
     return introspection.has_table(JediTask, using)
+
+
+def has_retry_history(using: str = PANDA_DB) -> bool:
+    """Whether mode=drop can tell the attempts a retry replaced (jedi_job_retry_history)."""
+    return introspection.has_table(JediJobRetryHistory, using)
 
 
 def derived_status(states: Counter | dict) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from jobs.diagnosis import errorinfo
 from pandamon.errors import BadRequest, NotFound
 from pandamon.pages import link, page
@@ -34,6 +36,9 @@ def task_page(request, params: Params, taskid: str) -> dict:
     tid = parse_int("task id", taskid, 1, MAX_TASKID)
     query, column = queries.task_query(tid, params)
     states = dict(query.counts_by("jobstatus"))
+    # Attempt-aware: each input's last attempt only (the attempts a retry replaced are dropped).
+    last_states = dict(queries.task_query(tid, dataclasses.replace(params, drop=True))[0].counts_by("jobstatus")) \
+        if column == "jeditaskid" and queries.has_retry_history() else None
     task = queries.task_row(tid, states, column)
     if task is None:
         raise NotFound(f"no task {tid}: not in jedi_tasks and no job has it as jeditaskid or taskid")
@@ -55,6 +60,7 @@ def task_page(request, params: Params, taskid: str) -> dict:
         "failedfiles": detail.failed_files(tid),
         **(detail.related_tasks(task) if task.get("source") == "jedi_tasks" else {"parent": None, "children": []}),
         "states": states,
+        "states_lastattempt": last_states,
         "jobs": jobs.rows,
         "truncated": jobs.truncated,
         "errsByCount": queries.error_summary(query),

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jobs.models import Filestable4, FilestableArch
 from tasks import queries
-from tasks.models import JediDataset, JediDatasetContent, JediTask, TasksStatuslog
+from tasks.models import JediDataset, JediDatasetContent, JediJobRetryHistory, JediTask, TasksStatuslog
 from tests import sqlcheck
 from tests.conftest import backend
 from tests.pages import accept_json
@@ -134,6 +134,18 @@ def test_task_page_has_bigpandas_keys_equal_to_plain_sql(client):
     failed = fetch(f"SELECT COUNT(*) FROM {t(JediDatasetContent)} WHERE jeditaskid = %s AND type = 'input' "
                    f"AND (status = 'failed' OR failedattempt > 0)", [taskid])[0][0]
     assert len(data["failedfiles"]) == failed
+    last = {f["pandaid"] for f in data["failedfiles"] if f["status"] == "failed"}
+    failed_jobs = sqlcheck.grouped_counts(["pandaid"], "jeditaskid = %s AND jobstatus = 'failed'", [taskid])
+    assert all(f["lasterror"] for f in data["failedfiles"] if f["pandaid"] in last and f["pandaid"] in failed_jobs)
+    # Attempt-aware: the jobs no retry replaced (plain SQL over the retry history's oldpandaid).
+    retried = {r[0] for r in fetch(f"SELECT oldpandaid FROM {q(JediJobRetryHistory._meta.db_table)} "
+                                   f"WHERE jeditaskid = %s AND relationtype = 'retry'", [taskid])}
+    every = sqlcheck.grouped_counts(["pandaid", "jobstatus"], "jeditaskid = %s", [taskid])
+    want_last = {}
+    for (pandaid, state), n in every.items():
+        if pandaid not in retried:
+            want_last[state] = want_last.get(state, 0) + n
+    assert data["states_lastattempt"] == want_last
 
 
 def test_children_name_their_parent(client):
