@@ -179,6 +179,10 @@ def test_datasets_and_dataset_files(client):
         _, page = accept_json(client, page["next"] + "&limit=2")
         seen += [f["fileid"] for f in page["files"]]
     assert len(seen) == len(set(seen)) == n
+    response = client.get(f"/dataset/{datasetid}/?export=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv") and len(lines) == n + 1
+    assert sorted(int(line.split(",")[2]) for line in lines[1:]) == sorted(seen)
 
 
 @pytest.mark.parametrize("url, status", [
