@@ -68,6 +68,24 @@ COMPONENTS: dict[str, dict] = {
             "category": STRING, "jobinfo": STRING, "homecloud": nullable(STRING), "processor_type": STRING,
             "wn": STRING, "priorityrange": STRING, "jobsetrange": STRING, "consumer": nullable(INTEGER),
             "pilotversion": STRING, "eventservice": {"type": ["string", "integer", "null"]},
+            "maxpssgbpercore": NUMBER, "cpuefficiency": NUMBER,
+        },
+    },
+    # /job/'s job: BigPanDA's job page writes its five main times with a space.
+    "PageJob": {
+        "type": "object",
+        "description": "the job as BigPanDA's job page sends it: the Job row without the job list's consumer and "
+                       "pilotversion, creationtime/modificationtime/starttime/statechangetime/endtime as "
+                       "'YYYY-MM-DD HH:MM:SS', plus harvesterInfo, file_summary_str, days_since_creation, and "
+                       "metastruct (the parsed job report) with metadata (it as indented text) when there is one",
+        "required": ["pandaid", "jobstatus", "table", "harvesterInfo", "file_summary_str"],
+        "properties": {
+            "pandaid": INTEGER, "jobstatus": STRING, "table": STRING, "errorinfo": STRING,
+            **{t: nullable({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"})
+               for t in ("creationtime", "modificationtime", "starttime", "statechangetime", "endtime")},
+            "harvesterInfo": {"type": "object"}, "file_summary_str": STRING, "days_since_creation": INTEGER,
+            "metastruct": {}, "metadata": STRING, "durationsec": INTEGER, "waittimesec": INTEGER,
+            "maxpssgbpercore": NUMBER, "cpuefficiency": NUMBER,
         },
     },
     # BigPanDA's errsByCount item: codename is the job column holding the code (e.g. piloterrorcode),
@@ -103,7 +121,7 @@ JOBS = page({
 })
 
 JOB = obj({
-    "job": {"allOf": [ref("Job"), {"required": ["pandaid", "jobstatus", "table", "errorinfo"]}]},
+    "job": ref("PageJob"),
     # BigPanDA's file rows: every filestable column (NULL as "", times "YYYY-MM-DD HH:MM:SS") and its
     # derived keys; datasetname is the row's dataset and maxattempt "" (pandamon reads no JEDI table here).
     "files": array(obj({"lfn": STRING, "type": STRING, "fsize": INTEGER, "fsizemb": NUMBER,

@@ -5,9 +5,11 @@ Every column of the job tables under BigPanDA's key (its Django field names:
 in its job-list cleaning, computed the same way: `category`, `jobinfo`,
 `homecloud`, `processor_type`, `wn`, `durationsec`/`durationmin`/`duration`,
 `waittimesec`/`waittime`, `priorityrange`, `jobsetrange` (when the job has a
-jobset), `consumer`, `pilotversion`, and `errorinfo` on failed and holding
-jobs. The two big text columns (`jobparameters`, `metadata`) are not sent, as
-in BigPanDA. Our own addition is `table` (where the row was read).
+jobset), `errorinfo` on failed and holding jobs, `maxpssgbpercore` and
+`cpuefficiency` where the job's figures allow them; the job list adds `consumer`
+and `pilotversion`, the job page (jobs.jobinfo) its own keys. The two big text
+columns (`jobparameters`, `metadata`) are not sent, as in BigPanDA. Our own
+addition is `table` (where the row was read).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ COLUMN_KEYS = tuple(RENAMED.get(c, c) for c in COLUMNS)
 DERIVED_KEYS = ("category", "jobinfo", "homecloud", "processor_type", "wn", "durationsec", "durationmin",
                 "duration", "waittimesec", "waittime", "priorityrange", "jobsetrange", "consumer", "pilotversion")
 ERROR_KEYS = ("errorinfo",)  # failed and holding jobs only, as in BigPanDA
+# BigPanDA sends these only when the job's figures allow them (maxpss and cores; cpu time and walltime).
+EFFICIENCY_KEYS = ("maxpssgbpercore", "cpuefficiency")
 OWN_KEYS = ("table",)
-KEYS = (*COLUMN_KEYS, *DERIVED_KEYS, *ERROR_KEYS, *OWN_KEYS)  # every key `fields=` may name
+KEYS = (*COLUMN_KEYS, *DERIVED_KEYS, *ERROR_KEYS, *EFFICIENCY_KEYS, *OWN_KEYS)  # every key `fields=` may name
 
 FINAL_STATES = frozenset({"finished", "failed", "cancelled", "closed"})
 ES_TYPES = {1: "eventservice", 2: "esmerge", 3: "clone", 4: "jumbo", 5: "cojumbo", 6: "finegrained"}
@@ -163,15 +167,16 @@ def errorinfo(job: Mapping) -> str:
 def job_row(row: Mapping, now: dt.datetime, clouds: Mapping[str, str] | None = None, *,
             listing: bool = False) -> dict:
     """One job as BigPanDA sends it. `now` (aware or naive UTC) ends live jobs' durations;
-    `clouds` maps a queue to its home cloud; `listing` applies what BigPanDA's job list
-    (not its job page) does to column values: jobsubstatus states and short schedulerid."""
+    `clouds` maps a queue to its home cloud; `listing` adds what BigPanDA's job list (not
+    its job page) does: a short schedulerid, `consumer` and `pilotversion`."""
     now = _naive_utc(now)
     job = {RENAMED.get(k, k): v for k, v in row.items() if not k.startswith("_") and k not in NOT_SENT}
+    # Fine-grained jobs' substates, as both BigPanDA's job list and job page show them.
+    if job.get("jobsubstatus") == "fg_partial":
+        job["jobstatus"] = "subfinished"
+    elif job.get("jobsubstatus") == "fg_stumble":
+        job["jobstatus"] = "failed"
     if listing:
-        if job.get("jobsubstatus") == "fg_partial":
-            job["jobstatus"] = "subfinished"
-        elif job.get("jobsubstatus") == "fg_stumble":
-            job["jobstatus"] = "failed"
         if job.get("schedulerid") is not None:
             scheduler = job["schedulerid"]
             job["schedulerid"] = scheduler.replace("harvester-", "") if "harvester" in scheduler else "Not specified"
@@ -206,11 +211,17 @@ def job_row(row: Mapping, now: dt.datetime, clouds: Mapping[str, str] | None = N
         job["jobsetrange"] = _range(job["jobsetid"])
     if "corecount" in job and job["corecount"] is None:
         job["corecount"] = 1
+    cores = job.get("actualcorecount")
+    if isinstance(job.get("maxpss"), int) and isinstance(cores, int) and cores > 0:
+        job["maxpssgbpercore"] = round(job["maxpss"] / 1024 / 1024 / cores, 2)  # maxpss is in kB
     if job.get("cpuconsumptiontime") is not None:
         job["cpuconsumptiontime"] = float(job["cpuconsumptiontime"])
-    job.setdefault("consumer", None)
-    pilotid = job.get("pilotid")
-    job["pilotversion"] = pilotid.split("|")[-1] if pilotid and "|" in pilotid else "Not specified"
+        if job["cpuconsumptiontime"] > 0 and cores and cores > 0 and job["durationsec"] > 0:
+            job["cpuefficiency"] = round(100.0 * job["cpuconsumptiontime"] / job["durationsec"] / cores, 2)
+    if listing:
+        job.setdefault("consumer", None)
+        pilotid = job.get("pilotid")
+        job["pilotversion"] = pilotid.split("|")[-1] if pilotid and "|" in pilotid else "Not specified"
     return job
 
 
@@ -234,9 +245,11 @@ def select(job: Mapping, fields: Iterable[str]) -> dict:
     return {k: job[k] for k in fields if k in job}
 
 
-def format_dates(job: dict, sep: str = "T") -> dict:
-    """Times as 'YYYY-MM-DD<sep>HH:MM:SS' UTC (BigPanDA: 'T' on /jobs/, ' ' on /job/)."""
-    for key, value in job.items():
+def format_dates(job: dict, keys: Iterable[str] | None = None, sep: str = "T") -> dict:
+    """Times (of `keys`, else all) as 'YYYY-MM-DD<sep>HH:MM:SS' UTC (BigPanDA: 'T' on /jobs/;
+    ' ' on /job/ for its five main times, 'T' for the others)."""
+    for key in list(job) if keys is None else keys:
+        value = job.get(key)
         if isinstance(value, dt.datetime):
             job[key] = _naive_utc(value).replace(microsecond=0).isoformat(sep)
     return job

@@ -7,8 +7,10 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from jobs import rows as jobrows
 from jobs.diagnosis import RELEVANCE, diagnose, errorinfo
-from jobs.models import ERROR_COMPONENTS, JOB_COLUMNS, JOB_MODELS, Jobsactive4, Jobsarchived, Jobsarchived4
+from jobs.errorcodes import describe
+from jobs.models import ERROR_COMPONENTS, JOB_MODELS, Jobsactive4, Jobsarchived, Jobsarchived4
 from tests.jobrows import BASE_PANDAID, T0, insert_files, insert_job, insert_states
 from tests.pages import accept_json
 
@@ -34,9 +36,13 @@ def test_a_job_is_found_in_whichever_table_it_lives_in(client, table):
     assert response.status_code == 200
     job = data["job"]
     assert job["pandaid"] == pandaid and job["table"] == table
-    assert set(JOB_COLUMNS) <= set(job)
+    # BigPanDA's job object: every column under BigPanDA's key, not the two big texts (metadata only
+    # as the parsed report's text), errorinfo on failed and holding jobs only.
+    assert set(jobrows.COLUMN_KEYS) <= set(job)
+    assert not {"jobparameters", "resource_type", "memory_leak"} & set(job)
+    assert ("metadata" in job) == ("metastruct" in job)
     assert isinstance(job["durationsec"], int) and isinstance(job["waittimesec"], int)
-    assert isinstance(job["errorinfo"], str)
+    assert ("errorinfo" in job) == (job["jobstatus"] in ("failed", "holding"))
     for key in ("files", "dsfiles", "datasets", "statuslog", "retries", "logs"):
         assert isinstance(data[key], list), key
 
@@ -114,11 +120,18 @@ def test_every_error_component_that_is_set_appears_in_the_diagnosis(client):
     assert pilot["code"] == codes["piloterrorcode"] and "piloterrordiag" in pilot["diag"]
     transform = next(d for d in diagnosis if d["component"] == "transform")
     assert (transform["code"], transform["name"]) == (65, "SETUP_FAIL")
-    # The one-line summary: each component once, the supervisor code hides taskbuffer, " at ..." trimmed.
-    info = data["job"]["errorinfo"]
-    assert info.startswith("executor:101 ")
-    assert "taskbuffer" not in info and " at wn001" not in info
-    assert len(info) <= 300
+    # BigPanDA's errorinfo: 'component:code diag ' in its component order, the supervisor code hides
+    # taskbuffer, a diag cut before ' at ' (BigPanDA also drops the character before it), 300 chars + '...'.
+    order = [("brokerage", "brokerageerrorcode", "brokerageerrordiag"), ("dataservice", "ddmerrorcode", "ddmerrordiag"),
+             ("executor", "exeerrorcode", "exeerrordiag"),
+             ("jobdispatcher", "jobdispatchererrorcode", "jobdispatchererrordiag"),
+             ("pilot", "piloterrorcode", "piloterrordiag"), ("transform", "transexitcode", None),
+             ("supervisor", "superrorcode", "superrordiag")]
+    expected = ""
+    for component, code, diag in order:
+        text = f"<script>alert('{diag}')</script" if diag else describe("transform", 65)[1]
+        expected += f"{component}:{codes.get(code, 65)} {text} "
+    assert data["job"]["errorinfo"] == expected[:300] + "..."
 
     # Diagnostics are shown escaped, never as markup.
     html = client.get(f"/job/{pandaid}/").content.decode()
@@ -205,8 +218,9 @@ def test_durations_and_time_per_state(client):
     _, data = accept_json(client, f"/job/{pandaid}/")
     job = data["job"]
     assert job["waittimesec"] == 3600
-    assert job["durationsec"] == 3600  # no endtime: ended when archived (modificationtime, +2 h)
-    assert data["durations"]["total"] == 7200
+    # BigPanDA's durationsec: an ended job without endtime ends at its statechangetime (+1 h, its start).
+    assert job["durationsec"] == 0 and job["duration"] == "0:0:00:00"
+    assert data["durations"]["total"] == 7200  # ours: creation to the last update (modificationtime, +2 h)
     assert [s["duration"] for s in data["statuslog"]] == [600, 600, 600, None]
     assert data["durations"]["states"] == [{"jobstatus": s, "seconds": 600} for s in ("defined", "activated",
                                                                                         "running")]

@@ -50,8 +50,9 @@ def test_every_bigpanda_key_with_its_json_type(client, window):
         conditional = {"jobsetrange"} if not job.get("jobsetid") else set()
         assert reference - conditional <= set(job), reference - set(job)
         extra = set(job) - reference
-        # documented additions: our `table`; BigPanDA's own errorinfo on failed/holding jobs
-        assert extra <= {"table", "errorinfo"}, extra
+        # documented additions: our `table`; BigPanDA's own errorinfo on failed/holding jobs, and its
+        # maxpssgbpercore / cpuefficiency where the figures allow (the captured job had none)
+        assert extra <= {"table", "errorinfo", "maxpssgbpercore", "cpuefficiency"}, extra
         assert ("errorinfo" in job) == (job["jobstatus"] in ("failed", "holding"))
     typed = {}
     for job in BIGPANDA:
@@ -98,6 +99,17 @@ def test_derived_values_of_ended_jobs_equal_plain_sql(client, window):
         if cols["jobsetid"]:
             low = cols["jobsetid"] - cols["jobsetid"] % 100
             assert job["jobsetrange"] == f"{low}:{low + 99}"
+        figures = sql_row(job["pandaid"], ["maxpss", "actualcorecount", "cpuconsumptiontime"])
+        cores = figures["actualcorecount"]
+        if figures["maxpss"] is not None and cores:
+            assert job["maxpssgbpercore"] == round(figures["maxpss"] / 1024 / 1024 / cores, 2)
+        else:
+            assert "maxpssgbpercore" not in job
+        cpu = float(figures["cpuconsumptiontime"] or 0)
+        if cpu > 0 and cores and run > 0:
+            assert job["cpuefficiency"] == round(100.0 * cpu / run / cores, 2)
+        else:
+            assert "cpuefficiency" not in job
         pilot = cols["pilotid"]
         assert job["pilotversion"] == (pilot.split("|")[-1] if pilot and "|" in pilot else "Not specified")
         assert job["wn"] == (cols["modificationhost"] or "Unknown").split("@")[-1]

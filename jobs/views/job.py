@@ -12,8 +12,9 @@ import json
 from urllib.parse import quote
 
 from jobs import durations as dur
-from jobs.diagnosis import diagnose, errorinfo
+from jobs.diagnosis import diagnose
 from jobs.files import bigpanda_file
+from jobs.jobinfo import page_job
 from jobs.logstore import log_store
 from jobs.models import JOB_COLUMNS
 from jobs.query import lookup
@@ -130,10 +131,9 @@ def job_page(request, params: Params, pandaid: str | None = None) -> dict:
     files = lookup.job_files(job, now=now)
     metadata = lookup.job_metadata(job, now=now)
     history = dur.with_state_durations(lookup.status_history(job), ended=dur.job_end(job) is not None, now=now)
-    job.update(durationsec=dur.duration_sec(job, now), waittimesec=dur.waittime_sec(job, now),
-               errorinfo=errorinfo(job))
     return {
-        "job": job,
+        # BigPanDA's job object (jobs.jobinfo); the page's tables read the stored row (_groups).
+        "job": page_job(job, now, files, metadata),
         "files": [bigpanda_file(f) for f in files],
         # BigPanDA's dsfiles: JEDI's dataset contents of an event-service job's event ranges;
         # pandamon reads no event table, so it is empty. Ours, files per dataset: `datasets`.
