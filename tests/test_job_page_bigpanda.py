@@ -52,6 +52,11 @@ def job():
     return PANDAID
 
 
+def t(model) -> str:
+    """The model's table as the database names it (schema-qualified in PanDA's official layout)."""
+    return connections["panda"].ops.quote_name(model._meta.db_table)
+
+
 def sql(query: str, *args):
     with connections["panda"].cursor() as cursor:
         cursor.execute(query, args)
@@ -66,7 +71,7 @@ def test_the_job_object_is_bigpandas_job_page(client, job):
     assert not {"consumer", "pilotversion", "jobparameters", "resource_type"} & set(got)
     assert got["schedulerid"] == "harvester-CERN_central_A"  # the job page does not shorten it
     (created, ended), = [(c.replace(tzinfo=None) if c.tzinfo else c, e.replace(tzinfo=None) if e.tzinfo else e)
-                         for c, e in sql("SELECT creationtime, endtime FROM jobsarchived4 WHERE pandaid = %s",
+                         for c, e in sql(f"SELECT creationtime, endtime FROM {t(Jobsarchived4)} WHERE pandaid = %s",
                                          PANDAID)]
     assert got["creationtime"] == created.strftime("%Y-%m-%d %H:%M:%S")
     assert got["endtime"] == ended.strftime("%Y-%m-%d %H:%M:%S")
@@ -81,21 +86,22 @@ def test_page_keys_against_plain_sql(client, job):
     _, data = accept_json(client, f"/job/{PANDAID}/")
     got = data["job"]
     (worker,) = sql("SELECT w.workerid, w.harvesterid, w.batchlog, w.computingelement, w.errorcode, w.diagmessage "
-                    "FROM harvester_rel_jobs_workers r JOIN harvester_workers w ON w.harvesterid = r.harvesterid "
+                    f"FROM {t(HarvesterRelJobsWorkers)} r JOIN {t(HarvesterWorker)} w ON w.harvesterid = r.harvesterid "
                     "AND w.workerid = r.workerid WHERE r.pandaid = %s", PANDAID)
     assert got["harvesterInfo"] == dict(zip(("workerid", "harvesterid", "batchlog", "computingelement",
                                              "errorcode", "diagmessage"), worker, strict=True))
-    counts = dict(sql("SELECT type, COUNT(*) FROM filestable4 WHERE pandaid = %s GROUP BY type", PANDAID))
-    (size,), = sql("SELECT SUM(fsize) FROM filestable4 WHERE pandaid = %s AND type = 'input'", PANDAID)
-    (events,), = sql("SELECT SUM(c.nevents) FROM jedi_dataset_contents c JOIN filestable4 f ON f.fileid = c.fileid "
-                     "AND f.datasetid = c.datasetid WHERE f.pandaid = %s AND f.type = 'input'", PANDAID)
+    counts = dict(sql(f"SELECT type, COUNT(*) FROM {t(Filestable4)} WHERE pandaid = %s GROUP BY type", PANDAID))
+    (size,), = sql(f"SELECT SUM(fsize) FROM {t(Filestable4)} WHERE pandaid = %s AND type = 'input'", PANDAID)
+    (events,), = sql(f"SELECT SUM(c.nevents) FROM {t(JediDatasetContent)} c JOIN {t(Filestable4)} f "
+                     "ON f.fileid = c.fileid AND f.datasetid = c.datasetid "
+                     "WHERE f.pandaid = %s AND f.type = 'input'", PANDAID)
     assert got["file_summary_str"] == (f"input: {counts['input']}, size: {round(int(size) / 1e9, 2)}GB, "
                                        f"#events: {events}; output: {counts['output']}; pseudo_input: 0; "
                                        f"log: {counts['log']}")
-    (token,), = sql("SELECT storagetoken FROM jedi_datasets WHERE jeditaskid = %s AND storagetoken IS NOT NULL",
+    (token,), = sql(f"SELECT storagetoken FROM {t(JediDataset)} WHERE jeditaskid = %s AND storagetoken IS NOT NULL",
                     TASK)
     assert got["destinationse"] == token
-    (text,), = sql("SELECT metadata FROM metatable WHERE pandaid = %s", PANDAID)
+    (text,), = sql(f"SELECT metadata FROM {t(Metatable)} WHERE pandaid = %s", PANDAID)
     assert got["metastruct"] == json.loads(text)
     assert json.loads(got["metadata"]) == json.loads(text) and "\n    " in got["metadata"]
 
