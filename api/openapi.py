@@ -43,6 +43,8 @@ class Endpoint:
     params: dict[str, dict] = field(default_factory=dict)
     post: dict | None = None
     post_summary: str = ""
+    get: bool = True  # False: a POST-only endpoint (the actions: a GET never acts)
+    authenticated: bool = False  # needs an API token, an ID token or a session (401/403)
 
 
 PANDAID = {"type": "string", "pattern": r"^\s*[0-9]{1,19}\s*$", "description": "a pandaid (integer)"}
@@ -145,6 +147,26 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
+ACTION_AUTH = ("Authorization: Token <personal API token> (made on /accounts/, scoped), or Bearer <OIDC ID "
+               "token> of the monitor's client; or a logged-in session with its CSRF token. The action is relayed "
+               "to the PanDA server with the user's own ID token and recorded in the audit.")
+ENDPOINTS.update({
+    f"/api/actions/jobs/{verb}/": Endpoint(
+        "", s.ACTION_REPLY, get=False, authenticated=True, post=s.JOBS_ACTION_BODY,
+        post_summary=f"{verb.capitalize()} jobs through the PanDA server (owner, or production role)",
+        description=ACTION_AUTH + " One result per job: done, refused (by the server, its reason), denied (by "
+                                  "the monitor before asking) or error (503: server down or timed out).")
+    for verb in ("kill", "reassign")
+})
+ENDPOINTS.update({
+    f"/api/actions/task/{{jeditaskid}}/{verb}/": Endpoint(
+        "", s.ACTION_REPLY, get=False, authenticated=True, post=s.TASK_ACTION_BODIES[verb], not_found=False,
+        post_summary=f"{verb.capitalize()} a task through the PanDA server (JEDI carries it out minutes later)",
+        description=ACTION_AUTH)
+    for verb in ("kill", "finish", "retry", "reassign")
+})
+
+
 def unmatched() -> dict[str, list[str]]:
     """JSON routes without an ENDPOINTS entry, entries without a route, and
     documented extra parameters a view does not take. All empty, or a test fails."""
@@ -180,6 +202,10 @@ def _responses(route: Route, endpoint: Endpoint) -> dict:
     }
     if endpoint.not_found or route.converters:
         responses["404"] = {**error, "description": "no such object"}
+    if endpoint.authenticated:
+        responses["401"] = {**error, "description": "no valid API token, ID token or login"}
+        responses["403"] = {**error, "description": "CSRF token missing (session), or not allowed"}
+        responses["503"]["description"] = "no PanDA server configured, or it is down or timed out"
     if route.path == "/health/":
         responses["503"] = {"description": "degraded", "content": {"application/json": {"schema": s.HEALTH}}}
     return responses
@@ -208,7 +234,7 @@ def document(base_url: str = "/") -> dict:
     paths: dict[str, dict] = {}
     for path, route in json_routes().items():
         endpoint = ENDPOINTS.get(path) or Endpoint("(not described yet)", {})
-        item = {"get": _operation(route, endpoint, shared, "get")}
+        item = {"get": _operation(route, endpoint, shared, "get")} if endpoint.get else {}
         if endpoint.post is not None:
             item["post"] = _operation(route, endpoint, shared, "post")
         paths[path] = item
@@ -237,8 +263,9 @@ def operations() -> list[dict]:
         endpoint = ENDPOINTS.get(path)
         if endpoint is None:
             continue
-        out.append({"method": "GET", "path": path, "summary": endpoint.summary, "example": endpoint.example,
-                    "page": route.is_page})
+        if endpoint.get:
+            out.append({"method": "GET", "path": path, "summary": endpoint.summary, "example": endpoint.example,
+                        "page": route.is_page})
         if endpoint.post is not None:
             out.append({"method": "POST", "path": path, "summary": endpoint.post_summary, "example": "",
                         "page": False})

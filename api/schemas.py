@@ -254,3 +254,41 @@ STATUS_BODY = {
     },
     "examples": [{"pandaids": [1, 2, 3]}],
 }
+
+
+# --- Actions (actions/): kill/reassign jobs, kill/finish/retry/reassign a task -----------
+ACTION_REPLY = {
+    "type": "object",
+    "required": ["action", "results"],
+    "properties": {
+        "action": {"type": "string", "description": "the PanDA server method, e.g. job/kill"},
+        "results": {"type": "array", "items": {
+            "type": "object",
+            "required": ["outcome", "message"],
+            "properties": {
+                "outcome": {"enum": ["done", "refused", "denied", "error"]},
+                "message": {"type": "string", "description": "the server's answer, or why the monitor refused"},
+                "pandaid": {"type": "integer"},
+                "jeditaskid": {"type": "integer"},
+            },
+        }},
+    },
+}
+JOBS_ACTION_BODY = {
+    "type": "object",
+    "required": ["pandaids"],
+    "properties": {"pandaids": {"type": "array", "minItems": 1, "maxItems": 100,
+                                "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}}},
+    "examples": [{"pandaids": [1, 2, 3]}],
+}
+_FLAG = {"type": "boolean"}
+TASK_ACTION_BODIES = {
+    "kill": {"type": "object", "properties": {}},
+    "finish": {"type": "object", "properties": {"soft": _FLAG}},
+    "retry": {"type": "object", "properties": {name: _FLAG for name in (
+        "no_child_retry", "discard_events", "disable_staging_mode", "keep_gshare_priority", "ignore_hard_exhausted")}},
+    "reassign": {"type": "object", "properties": {"site": {"type": "string"}, "cloud": {"type": "string"},
+                                                  "nucleus": {"type": "string"},
+                                                  "mode": {"enum": ["kill", "soft", "nokill"]}},
+                 "description": "exactly one of site, cloud, nucleus"},
+}

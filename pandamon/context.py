@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 NAVIGATION = (
     ("Dashboard", "/dash/"),
     ("Jobs", "/jobs/"),
@@ -16,4 +18,5 @@ QUICK_WINDOWS = (("1 h", "hours=1"), ("12 h", "hours=12"), ("1 day", "days=1"), 
 
 
 def frame(request):
-    return {"navigation": NAVIGATION, "quick_windows": QUICK_WINDOWS}
+    login_enabled = bool(settings.PANDAMON_OIDC_ISSUER and settings.PANDAMON_OIDC_CLIENT_ID)
+    return {"navigation": NAVIGATION, "quick_windows": QUICK_WINDOWS, "login_enabled": login_enabled}

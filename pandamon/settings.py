@@ -19,6 +19,7 @@ SECRET_KEY = env_str("PANDAMON_SECRET_KEY", "pandamon-demo-key-not-for-productio
 ALLOWED_HOSTS = env_list("PANDAMON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
+    "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "harvester",
     "shares",
     "api",
+    "accounts",
+    "actions",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +44,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a certificate DN from the trusted proxy only (accounts.proxy).
+    "accounts.proxy.TrustedProxyDNMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pandamon.middleware.ErrorMiddleware",
@@ -57,6 +64,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pandamon.context.frame",
             ],
@@ -132,6 +140,43 @@ PANDAMON_EXPENSIVE_SLOTS = env_int("PANDAMON_EXPENSIVE_SLOTS", 2)
 PANDAMON_SLOT_WAIT_SECONDS = env_int("PANDAMON_SLOT_WAIT_SECONDS", 2)
 PANDAMON_CLIENT_BUDGET = env_int("PANDAMON_CLIENT_BUDGET", 0)
 PANDAMON_CLIENT_IP_HEADER = env_str("PANDAMON_CLIENT_IP_HEADER", "")
+
+# --- Who is looking: OIDC login, certificates, the PanDA server (README: Login and actions)
+# OpenID Connect (authorization code flow with PKCE, Authlib). No issuer: no login.
+PANDAMON_OIDC_ISSUER = env_str("PANDAMON_OIDC_ISSUER", "").rstrip("/")
+PANDAMON_OIDC_CLIENT_ID = env_str("PANDAMON_OIDC_CLIENT_ID", "")
+PANDAMON_OIDC_CLIENT_SECRET = env_str("PANDAMON_OIDC_CLIENT_SECRET", "")
+PANDAMON_OIDC_SCOPES = env_str("PANDAMON_OIDC_SCOPES", "openid profile email")
+# The claims carrying the login name, the name PanDA records as produsername, and the groups.
+PANDAMON_OIDC_USERNAME_CLAIM = env_str("PANDAMON_OIDC_USERNAME_CLAIM", "preferred_username")
+PANDAMON_OIDC_NAME_CLAIM = env_str("PANDAMON_OIDC_NAME_CLAIM", "name")
+PANDAMON_OIDC_GROUPS_CLAIM = env_str("PANDAMON_OIDC_GROUPS_CLAIM", "groups")
+# VOs whose group admits a login ("atlas,lsst"); empty: any top-level group is a VO.
+PANDAMON_OIDC_VOS = env_list("PANDAMON_OIDC_VOS", [])
+# Every page needs a login (default: read-only pages are open to anyone).
+PANDAMON_LOGIN_REQUIRED = env_bool("PANDAMON_LOGIN_REQUIRED", False)
+# Grid certificates: the DN is read from this header only on requests from these addresses.
+PANDAMON_TRUSTED_PROXIES = env_list("PANDAMON_TRUSTED_PROXIES", [])
+PANDAMON_DN_HEADER = env_str("PANDAMON_DN_HEADER", "HTTP_X_SSL_CLIENT_S_DN")
+# The PanDA server (api/v1) the job and task actions are relayed to; empty: no actions.
+PANDA_SERVER_URL = env_str("PANDA_SERVER_URL", "").rstrip("/")
+PANDA_SERVER_TIMEOUT = env_int("PANDA_SERVER_TIMEOUT", 10)
+# At most this many jobs in one kill from a job list.
+PANDAMON_KILL_MAX_JOBS = env_int("PANDAMON_KILL_MAX_JOBS", 100)
+AUTHENTICATION_BACKENDS = ["accounts.backends.OIDCBackend", "accounts.backends.CertificateBackend"]
+LOGIN_URL = "/accounts/login/"
+# Sessions hold the login and the OIDC state of a login under way, nothing else (tokens
+# are in accounts.OIDCTokens); in the monitor's database.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES", not DEBUG and bool(PANDAMON_OIDC_ISSUER))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Production over HTTPS (README: Login and actions); off by default for the demo on http.
+SECURE_HSTS_SECONDS = env_int("PANDAMON_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANDAMON_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("PANDAMON_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("PANDAMON_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PANDAMON_BEHIND_TLS_PROXY", False) else None
 
 CACHES = {
     "default": {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("sites.urls")),
     path("", include("users.urls")),
     path("", include("tasks.urls")),
+    path("", include("accounts.urls")),
+    path("", include("actions.urls")),
     path("api/", include("api.urls")),
     # Last: any page without its trailing slash is that page, answered in place (no redirect).
     re_path(r"^(?P<path>.*[^/])$", urlforms.without_slash),
