@@ -53,6 +53,24 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/": Endpoint("Production summary: every VO side by side, jobs by state (same JSON as /dash/)", s.DASH,
                   example="/?hours=6"),
     "/dash/": Endpoint("Per-VO, cloud and site summary by jobstatus", s.DASH, example="/dash/?vo=atlas&hours=12"),
+    "/dash/region/": Endpoint(
+        "Jobs by state per region (the queue's cloud), ATLAS site and queue, split by job type and resource type",
+        s.DASH_REGION, example="/dash/region/?hours=12&splitby=jobtype,resourcetype",
+        description="BigPanDA's regions/sites/queues: each a {jobtype: {resourcetype: [{jobstatus, count}]}} "
+                    "summary with 'all' margins (jobtype analy = jobtype=analysis, prod = jobtype=production). "
+                    "A queue adds its configuration (pqtype, region, atlas_site, status), running cores, fail "
+                    "rate and pandamon's `problems`; pilot counts are -1 (unknown).",
+        extra={"splitby": {**NAME, "description": "jobtype, resourcetype or both (comma list): the rows shown"},
+               "sortby": {**NAME, "description": "alpha, count, failrate or rcores: the order of the rows shown"}}),
+    "/dash/world/": Endpoint(
+        "Production jobs by state per nucleus, and per nucleus and satellite queue", s.DASH_WORLD,
+        example="/dash/world/?hours=12&splitby=resourcetype",
+        extra={"splitby": {**NAME, "description": "jobtype, resourcetype or both (comma list): the rows shown"},
+               "sortby": {**NAME, "description": "alpha, count, failrate or rcores: the order of the rows shown"}}),
+    "/dash/production/": Endpoint("The production summary of production jobs (jobtype=production)", s.DASH,
+                                  example="/dash/production/?hours=12"),
+    "/dash/analysis/": Endpoint("The production summary of analysis jobs (jobtype=analysis)", s.DASH,
+                                example="/dash/analysis/?hours=12"),
     "/jobs/": Endpoint("Jobs matching the filters: exact attribute and error summaries, a capped job list",
                        s.JOBS, example="/jobs/?jobstatus=failed&hours=6&limit=10",
                        extra={"after": {**NAME, "description": "keyset token: the next page of a truncated list"},

@@ -112,6 +112,25 @@ DASH = page({
     "statelist": array(STRING),
 })
 
+# BigPanDA's region summary: {jobtype: {resourcetype: [{jobstatus, count}]}} with "all" margins.
+SPLIT_SUMMARY = {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": array(
+    obj({"jobstatus": STRING, "count": INTEGER}))}}
+BY_NAME = {"type": "object", "additionalProperties": SPLIT_SUMMARY}
+DASH_REGION = page({
+    "regions": BY_NAME,
+    "sites": BY_NAME,
+    "queues": {"type": "object", "additionalProperties": obj({
+        "pqtype": nullable(STRING), "region": STRING, "atlas_site": STRING, "status": nullable(STRING),
+        "n_pilots_total": INTEGER, "n_pilots_nojob": INTEGER, "n_running_cores": INTEGER,
+        "failed_percentage": NUMBER, "n_jobs": INTEGER, "job_summary": SPLIT_SUMMARY, "problems": array(STRING)})},
+    "statelist": array(STRING),
+})
+DASH_WORLD = page({
+    "nuclei": BY_NAME,
+    "satellites": {"type": "object", "additionalProperties": BY_NAME},
+    "statelist": array(STRING),
+})
+
 JOBS = page({
     "selectionsummary": array(obj({"field": STRING, "list": array(obj({"kname": {}, "kvalue": INTEGER}))})),
     "jobs": array(ref("Job")),

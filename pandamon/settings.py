@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "pandamon",
     "jobs",
+    "dashboards",
     "sites",
     "users",
     "tasks",

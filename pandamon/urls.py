@@ -7,6 +7,7 @@ urlpatterns = [
     path("health/", views.health),
     path("search/", search.search),
     path("", include("jobs.urls")),
+    path("", include("dashboards.urls")),
     path("", include("sites.urls")),
     path("", include("users.urls")),
     path("", include("tasks.urls")),

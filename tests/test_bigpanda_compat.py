@@ -229,6 +229,12 @@ def dash_page(body, sample) -> None:
 
 def dash_region(body, sample) -> None:
     assert isinstance(body, dict) and {"regions", "sites", "queues"} <= set(body)
+    queue = body["queues"][sample.site]
+    assert {"pqtype", "region", "atlas_site", "status", "n_pilots_total", "n_pilots_nojob", "n_running_cores",
+            "failed_percentage", "n_jobs", "job_summary"} <= set(queue)
+    states = queue["job_summary"]["all"]["all"]
+    assert all(set(e) == {"jobstatus", "count"} and isinstance(e["count"], int) for e in states)
+    assert body["regions"][queue["region"]]["all"]["all"][0]["jobstatus"] == "pending"
 
 
 def maxpandaid(body, sample) -> None:
@@ -376,7 +382,7 @@ CATALOGUE: list[Case] = [
          BIGMON + " core/views.py getJobStatusLog (jobstatuslog.json)", statuslog_bigpanda),
     Case("bigpanda-dash", "/dash/?json", BIGMON + " core/urls.py (^dash/$)", dash_page),
     Case("bigpanda-dash-region", "/dash/region/?json", BIGMON + " core/urls.py (^dash/region/$, dash-region.json)",
-         dash_region, "/dash/region/ page (a 404)"),
+         dash_region),
     Case("bigpanda-jobs-field-value", "/jobs/computingsite/{site}/?json", BIGMON + " core/urls.py (^jobs/(.*)/(.*)/$)",
          jobs_where(computingsite="@site")),
     Case("bigpanda-jobs-drop", "/jobs/?jeditaskid={taskid}&mode=drop&json",

@@ -38,7 +38,7 @@ JOBTYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # BigPanDA's other spellings of a job column (its setupView): the same filter.
-COLUMN_SYNONYMS = {"user": "produsername", "username": "produsername"}
+COLUMN_SYNONYMS = {"user": "produsername", "username": "produsername", "resourcetype": "resource_type"}
 # BigPanDA matches jobtype by prefix (anal*, prod*) and knows esmerge.
 JOBTYPES["esmerge"] = ("eventservice", (2,))
 JOBTYPE_PREFIXES = (("anal", "analysis"), ("prod", "production"))
