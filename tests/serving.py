@@ -53,9 +53,10 @@ def wait_for(url: str, deadline: float = 30.0, proc: subprocess.Popen | None = N
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{proc.args[:3]} exited with {proc.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # A worker still importing the app on a loaded machine is not an answer yet.
             time.sleep(0.1)
     raise TimeoutError(f"nothing answers at {url}")
 
