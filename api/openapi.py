@@ -47,6 +47,12 @@ class Endpoint:
     authenticated: bool = False  # needs an API token, an ID token or a session (401/403)
 
 
+HARVESTER_PARAMS = {
+    "harvesterid": {**NAME, "description": "Harvester instances, a|b"},
+    "status": {**NAME, "description": "worker states, a|b: submitted, idle, running, finished, failed, cancelled, "
+                                      "missed"},
+    "workerid": {**NAME, "description": "worker ids, a|b"},
+}
 PANDAID = {"type": "string", "pattern": r"^\s*[0-9]{1,19}\s*$", "description": "a pandaid (integer)"}
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -71,6 +77,22 @@ ENDPOINTS: dict[str, Endpoint] = {
                                   example="/dash/production/?hours=12"),
     "/dash/analysis/": Endpoint("The production summary of analysis jobs (jobtype=analysis)", s.DASH,
                                 example="/dash/analysis/?hours=12"),
+    "/harvester/instances/": Endpoint(
+        "Harvester instances with their workers updated in the window, by worker state", s.HARVESTER_INSTANCES,
+        example="/harvester/instances/?hours=12", extra=HARVESTER_PARAMS),
+    "/harvester/workers/": Endpoint(
+        "Harvester workers updated in the window: counts by queue and state, the newest workers",
+        s.HARVESTER_WORKERS, example="/harvester/workers/?computingsite=AGLT2&status=running",
+        description="The window bounds each worker's lastupdate; limit= caps the list (default 200, at most "
+                    "10,000); computingsite= takes the job value grammar.", extra=HARVESTER_PARAMS),
+    "/harvester/worker/{harvesterid}/{workerid}/": Endpoint(
+        "One Harvester worker (its latest row) and its jobs", s.HARVESTER_WORKER, not_found=True,
+        example="/harvester/worker/CERN_central_A/10000001/"),
+    "/globalshares/": Endpoint(
+        "The global share tree with targets normalised from 100 and the live jobs and cores per share",
+        s.GLOBALSHARES, example="/globalshares/"),
+    "/workqueues/": Endpoint("JEDI's work queues with their live jobs and cores", s.WORKQUEUES,
+                             example="/workqueues/"),
     "/jobs/": Endpoint("Jobs matching the filters: exact attribute and error summaries, a capped job list",
                        s.JOBS, example="/jobs/?jobstatus=failed&hours=6&limit=10",
                        extra={"after": {**NAME, "description": "keyset token: the next page of a truncated list"},

@@ -189,7 +189,33 @@ ERRORS = page({
     "errsByUser": array(ref("ErrorBreakdown")),
     "errsByTask": array(ref("ErrorBreakdown")),
     "jobstates": array(obj({"name": STRING, "count": INTEGER})),
+}, {
+    "errsByTime": obj({"binseconds": INTEGER, "bins": array(TIME), "series": array(obj(
+        {"name": STRING, "total": INTEGER, "counts": array(INTEGER), "link": nullable(STRING)}))}),
+    "errsByMessage": array(obj({"component": STRING, "code": INTEGER, "error": STRING, "message": STRING,
+                                "count": INTEGER, "variants": INTEGER, "example": nullable(STRING),
+                                "example_pandaid": nullable(INTEGER)})),
 })
+
+MISSING = {"missing": array(STRING)}  # the tables a database without them lacks
+HARVESTER_INSTANCES = {"anyOf": [page({"instances": array(obj(
+    {"harvesterid": STRING, "workers": INTEGER, "states": COUNTS},
+    {"hostname": nullable(STRING), "sw_version": nullable(STRING), "lastupdate": nullable(TIME)}))}), obj(MISSING)]}
+WORKER = obj({"harvesterid": STRING, "workerid": INTEGER, "status": STRING},
+             {"computingsite": nullable(STRING), "batchid": nullable(STRING), "lastupdate": TIME})
+HARVESTER_WORKERS = {"anyOf": [page({
+    "summary": array(obj({"computingsite": nullable(STRING), "total": INTEGER, "states": COUNTS})),
+    "states": COUNTS, "workers": array(WORKER), "truncated": BOOLEAN}), obj(MISSING)]}
+HARVESTER_WORKER = {"anyOf": [page({"worker": WORKER, "jobs": array(obj(
+    {"pandaid": INTEGER, "jobstatus": nullable(STRING), "computingsite": nullable(STRING)}))}), obj(MISSING)]}
+LIVE = {"executing_jobs": INTEGER, "queued_jobs": INTEGER, "executing_cores": INTEGER, "queued_cores": INTEGER}
+GLOBALSHARES = {"anyOf": [page({"shares": array(obj({
+    "name": STRING, "parent": nullable(STRING), "level": INTEGER, "value": INTEGER, "target_percent": NUMBER,
+    **LIVE, "pledged_cores": NUMBER, "used_percent": nullable(NUMBER), "delta_cores": NUMBER})),
+    "outside": obj(LIVE)}), obj(MISSING)]}
+WORKQUEUES = {"anyOf": [page({"workqueues": array(obj({"queue_id": INTEGER, "queue_name": STRING,
+                                                        "queue_type": STRING, "vo": STRING, **LIVE}))}),
+                        obj(MISSING)]}
 
 # BigPanDA's userList row {name, latest (highest pandaid), dict}, ours beside it.
 USERS = array(obj({

@@ -43,6 +43,14 @@ def parse_sort(name: str, value: str) -> str:
     return value
 
 
+# The page's own parameters, left out of the links to job lists (which refuse them).
+OWN = frozenset(EXTRA)
+
+
+def selection_only(params: Params) -> Params:
+    return replace(params, raw={k: v for k, v in params.raw.items() if k not in OWN})
+
+
 @page("dashboards/region.html", extra=EXTRA)
 def region(request, params: Params):
     check_outputs(params, REGION_KEYS)
@@ -73,9 +81,10 @@ def region(request, params: Params):
     }
     splitby = params.extra.get("splitby", ())
     sortby = params.extra.get("sortby", "alpha")
+    selection = selection_only(params)
     data["_tables"] = [
-        table(params, "region", regions, splitby, sortby, narrow=lambda n: {"region": n}),
-        table(params, "computingsite", queues, splitby, sortby, narrow=lambda n: {"computingsite": n},
+        table(selection, "region", regions, splitby, sortby, narrow=lambda n: {"region": n}),
+        table(selection, "computingsite", queues, splitby, sortby, narrow=lambda n: {"computingsite": n},
               queue=queue_entries),
     ]
     return _common(request, params, data, "Regions", splitby)
@@ -99,9 +108,10 @@ def world(request, params: Params):
     }
     splitby = params.extra.get("splitby", ())
     sortby = params.extra.get("sortby", "alpha")
+    selection = selection_only(production)
     data["_tables"] = [
-        table(production, "nucleus", nuclei, splitby, sortby, narrow=lambda n: {"nucleus": n}),
-        table(production, "nucleus / computingsite", pairs, splitby, sortby,
+        table(selection, "nucleus", nuclei, splitby, sortby, narrow=lambda n: {"nucleus": n}),
+        table(selection, "nucleus / computingsite", pairs, splitby, sortby,
               narrow=lambda n: {"nucleus": n[0], "computingsite": n[1]}),
     ]
     return _common(request, production, data, "Nuclei (production)", splitby)
@@ -129,7 +139,7 @@ def _common(request, params: Params, data: dict, title: str, splitby) -> dict:
         label: link(request.path, **{**{k: v for k, v in params.raw.items() if k != "sortby"}, "sortby": value})
         for label, value in (("name", "alpha"), ("jobs", "count"), ("fail %", "failrate"), ("cores", "rcores"))
     }
-    data["_filters"] = filter_chips(request.path, params)
+    data["_filters"] = filter_chips(request.path, selection_only(params))
     return data
 
 

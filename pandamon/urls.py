@@ -8,6 +8,8 @@ urlpatterns = [
     path("search/", search.search),
     path("", include("jobs.urls")),
     path("", include("dashboards.urls")),
+    path("", include("harvester.urls")),
+    path("", include("shares.urls")),
     path("", include("sites.urls")),
     path("", include("users.urls")),
     path("", include("tasks.urls")),

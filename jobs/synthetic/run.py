@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from harvester import synthetic as harvester_synthetic
+from harvester.models import HarvesterInstance, HarvesterRelJobsWorkers, HarvesterWorker, HarvesterWorkerStats
 from jobs import archive
 from jobs.models import JobsStatuslog, Pandalog
 from jobs.models.job import Jobsactive4, Jobsarchived, Jobsarchived4, Jobsdefined4, Jobswaiting4
@@ -21,6 +23,8 @@ from jobs.synthetic.related import COMPANION_MODELS, OPTIONAL_COMPANIONS
 from jobs.synthetic.tasks import DAY, plan_tasks
 from jobs.synthetic.writer import TableWriter, empty_tables, ensure_period_table, split_naming
 from pandamon import introspection
+from shares import synthetic as share_rows
+from shares.models import GlobalShare, JediWorkQueue
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import (
     JediDataset,
@@ -85,6 +89,11 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
     # JEDI's datasets, files, parameters and history, where the database has those tables.
     jedi_writers = {m: writer(m) for m in (JediDataset, JediDatasetContent, JediTaskparams, TasksStatuslog)
                     if introspection.has_table(m, connection.alias, fresh=True)}
+    # Harvester's instances, workers and links, where the database has those tables.
+    harvester_writers = {m: writer(m) for m in (HarvesterInstance, HarvesterWorker, HarvesterRelJobsWorkers,
+                                               HarvesterWorkerStats)
+                         if introspection.has_table(m, connection.alias, fresh=True)}
+    workers = harvester_synthetic.Workers(options.seed, now)
     unused_ids = [jedi.UNUSED_FILEID_BASE]
     last_task_of: dict[str, int] = {}  # username -> their latest task so far (a parent for the next)
 
@@ -131,6 +140,11 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
             statuslog.add_many(related.statuslog(job))
             pandalog.add_many(related.pandalog(rng, job, log_ids))
             logs.offer(job)
+            if HarvesterWorker in harvester_writers:
+                worker_rows, links = workers.of_job(job)
+                harvester_writers[HarvesterWorker].add_many(worker_rows)
+                if HarvesterRelJobsWorkers in harvester_writers:
+                    harvester_writers[HarvesterRelJobsWorkers].add_many(links)
         extra = jedi.jedi_rows(task, task_files, jobs, status, unused_ids, last_task_of.get(task.username))
         last_task_of[task.username] = task.jeditaskid
         tasks_out.add(related.task_row(task, jobs, extra, progress_pct, failurerate))
@@ -141,7 +155,16 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
         if progress is not None:
             progress(len(jobs))
 
-    every = [*writers.values(), *period_writers.values(), *companions.values(), statuslog, pandalog, tasks_out,
+    if HarvesterInstance in harvester_writers:
+        harvester_writers[HarvesterInstance].add_many(harvester_synthetic.instance_rows(now_dt))
+    if HarvesterWorkerStats in harvester_writers:
+        harvester_writers[HarvesterWorkerStats].add_many(workers.stats_rows(now_dt))
+    for model, rows in ((GlobalShare, share_rows.global_share_rows), (JediWorkQueue, share_rows.work_queue_rows)):
+        if introspection.has_table(model, connection.alias, fresh=True):
+            harvester_writers[model] = writer(model)
+            harvester_writers[model].add_many(rows())
+    every = [*writers.values(), *harvester_writers.values(),
+             *period_writers.values(), *companions.values(), statuslog, pandalog, tasks_out,
              *queue_writers, *jedi_writers.values()]
     if archive_writer is not None:
         every.append(archive_writer)

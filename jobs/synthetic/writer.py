@@ -14,11 +14,13 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from harvester.models import HarvesterInstance, HarvesterRelJobsWorkers, HarvesterWorker, HarvesterWorkerStats
 from jobs import archive, ddl
 from jobs.models import JOB_MODELS, Filestable4, Jobparamstable, JobsStatuslog, Pandalog
 from jobs.synthetic.mysql import MySQLSender
 from jobs.synthetic.related import OPTIONAL_COMPANIONS
 from pandamon.schema import panda_table
+from shares.models import GlobalShare, JediWorkQueue
 from sites.models import Cloudconfig, PandaSite, Schedconfig, SchedconfigJson, Site
 from tasks.models import (
     JediDataset,
@@ -33,7 +35,8 @@ from tasks.models import (
 RELATED_MODELS = (Filestable4, Jobparamstable, *OPTIONAL_COMPANIONS, JobsStatuslog, Pandalog, JediTask,
                   JediJobRetryHistory, JediDataset, JediDatasetContent, JediTaskparams, TasksStatuslog, Schedconfig,
                   Cloudconfig,
-                  SchedconfigJson, Site, PandaSite)
+                  SchedconfigJson, Site, PandaSite, HarvesterInstance, HarvesterWorker, HarvesterRelJobsWorkers,
+                  HarvesterWorkerStats, GlobalShare, JediWorkQueue)
 
 
 def _default(field: models.Field):

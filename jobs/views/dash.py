@@ -161,16 +161,16 @@ def activity(query: JobQuery, params: Params, *, by: str) -> dict:
         step, trunc = dt.timedelta(days=1), TruncDay
     counts = query.counts_by(by, "jobstatus", extra=Q(jobstatus__in=PLOTTED_STATES),
                              bin=trunc("modificationtime"))
-    bins = _bins(window, step, [b for *_, b in counts])
+    bins = bin_starts(window, step, [b for *_, b in counts])
     index = {b: i for i, b in enumerate(bins)}
     series: dict[tuple, list[int]] = {}
     for (name, state, start), n in counts.items():
-        series.setdefault((display(name), state), [0] * len(bins))[index[_aware(start)]] += n
+        series.setdefault((display(name), state), [0] * len(bins))[index[utc(start)]] += n
     ordered = sorted(series.items(), key=lambda kv: (PLOTTED_STATES.index(kv[0][1]), -sum(kv[1]), kv[0][0]))
     return {
         "by": by,
         "binseconds": int(step.total_seconds()),
-        "bins": [_iso(b) for b in bins],
+        "bins": [iso_utc(b) for b in bins],
         "series": [
             {"name": name, "jobstatus": state, "total": sum(values), "counts": values,
              "link": link("/jobs/", **selection_query(params, window=False, **{by: name}, jobstatus=state))}
@@ -179,7 +179,7 @@ def activity(query: JobQuery, params: Params, *, by: str) -> dict:
     }
 
 
-def _aware(t: dt.datetime) -> dt.datetime:
+def utc(t: dt.datetime) -> dt.datetime:
     return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
 
 
@@ -188,9 +188,9 @@ def _floor(t: dt.datetime, step: dt.timedelta) -> dt.datetime:
     return t.replace(hour=0) if step >= dt.timedelta(days=1) else t
 
 
-def _bins(window, step: dt.timedelta, seen) -> list[dt.datetime]:
+def bin_starts(window, step: dt.timedelta, seen) -> list[dt.datetime]:
     """Every bin of the window, empty ones included, so gaps show as gaps."""
-    seen = [_aware(b) for b in seen]
+    seen = [utc(b) for b in seen]
     if window is not None:
         start, end = _floor(window.start, step), window.end
     elif seen:
@@ -204,5 +204,5 @@ def _bins(window, step: dt.timedelta, seen) -> list[dt.datetime]:
     return sorted(set(bins) | set(seen))
 
 
-def _iso(t: dt.datetime) -> str:
+def iso_utc(t: dt.datetime) -> str:
     return t.astimezone(dt.UTC).replace(tzinfo=None).isoformat()

@@ -11,12 +11,19 @@ JSON: BigPanDA's keys with BigPanDA's meanings (issue 10), plus pandamon's own:
   toterrors, toterrjobs, count}]` by toterrors, where `name` is the computingsite / produsername /
   jeditaskid (a number) and `count` (pandamon's) the jobs of the selection with that name;
 - `jobstates` (pandamon's): jobs of the selection by state, `[{name: jobstatus, count}]` in state order;
+- `errsByTime` (pandamon's): jobs per hour (per day beyond two weeks) and error, `{binseconds, bins,
+  series: [{name: "component:code" (or "none", "other"), total, counts, link}]}`; a bar's job list is
+  `link` plus `date_from=<bin>&date_to=<bin + binseconds>` (failures.timeline);
+- `errsByMessage` (pandamon's): errors grouped by normalised diagnostic (times, numbers, paths, URLs,
+  hosts, ids as placeholders), `[{component, code, error, message, count, variants, example,
+  example_pandaid}]` by count (failures.messages);
 - `window`.
 Counts are jobs; a job with errors from two components counts under both.
 """
 
 from __future__ import annotations
 
+from failures.timeline import errors_by_message, errors_over_time
 from jobs.query import JobQuery
 from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count, job_summary
 from jobs.views.selection import check_outputs, filter_chips, jobs_link, needs, ordered_states
@@ -27,7 +34,9 @@ from pandamon.responses import wants_json
 DEFAULTS = {"jobstatus": "failed|holding"}
 BREAKDOWNS = (("errsBySite", "computingsite", "site"), ("errsByUser", "produsername", "user"),
               ("errsByTask", "jeditaskid", "task"))
-JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "jobstates", "window")
+JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "jobstates", "errsByTime",
+             "errsByMessage", "window")
+HTML_MESSAGES = 25
 HTML_ROWS = 25  # per breakdown; the JSON has them all
 HTML_ERRORS = 4  # errors shown per breakdown row
 CHART_ERRORS = 15
@@ -51,6 +60,10 @@ def errors(request, params: Params):
         # One grouped query per table for every breakdown.
         grouped = errs_by(query, [column for _, column in wanted])
         data.update({key: grouped[column] for key, column in wanted})
+    if needs(request, params, "errsByTime", html=False):
+        data["errsByTime"] = errors_over_time(query, params)
+    if needs(request, params, "errsByMessage", html=True):
+        data["errsByMessage"] = errors_by_message(query)
     if not wants_json(request):
         data.update(html(params, data))
     return data
@@ -87,5 +100,8 @@ def html(params: Params, data: dict) -> dict:
         "_errors": errs,
         "_error_links": {e["error"]: e["link"] for e in errs[:CHART_ERRORS]},
         "_breakdowns": breakdowns,
+        "_messages": [{**m, "link": jobs_link(params, **error_filter_of(m["error"]))}
+                      for m in data["errsByMessage"][:HTML_MESSAGES]],
+        "_messages_hidden": max(0, len(data["errsByMessage"]) - HTML_MESSAGES),
         "_filters": filter_chips("/errors/", params, defaults=DEFAULTS),
     }

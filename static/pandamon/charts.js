@@ -83,6 +83,30 @@
     }, CONFIG).then(() => openOnClick(el));
   }
 
+  // Jobs per time bin stacked by error (data.errsByTime from /errors/); "other" has no list to open.
+  function errorsOverTime(el, data) {
+    const plot = data.errsByTime;
+    if (!plot || !plot.series.length) { empty(el, "No jobs in this window."); return; }
+    const traces = plot.series.map((s) => ({
+      type: "bar",
+      name: s.name + " (" + s.total.toLocaleString() + ")",
+      x: plot.bins,
+      y: s.counts,
+      marker: { color: colour(s.name) },
+      customdata: plot.bins.map((b) => s.link ? s.link + (s.link.includes("?") ? "&" : "?") + "date_from=" + b +
+        "&date_to=" + addSeconds(b, plot.binseconds) : null),
+      hovertemplate: s.name + ": %{y} jobs<br>%{x}<extra></extra>",
+    }));
+    Plotly.newPlot(el, traces, {
+      barmode: "stack", bargap: 0.1, font: FONT, height: 360,
+      margin: { l: 50, r: 10, t: 20, b: 40 },
+      xaxis: { type: "date" },
+      yaxis: { title: { text: "jobs per " + (plot.binseconds >= 86400 ? "day" : "hour") }, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.2 },
+    }, CONFIG).then(() => openOnClick(el));
+  }
+
+  pandamon.register("errors-over-time", errorsOverTime);
   pandamon.register("activity-finished", activity("finished"));
   pandamon.register("activity-failed", activity("failed"));
   pandamon.register("top-errors", topErrors);
