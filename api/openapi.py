@@ -88,6 +88,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/harvester/worker/{harvesterid}/{workerid}/": Endpoint(
         "One Harvester worker (its latest row) and its jobs", s.HARVESTER_WORKER, not_found=True,
         example="/harvester/worker/CERN_central_A/10000001/"),
+    "/wn/{site}/{node}/": Endpoint(
+        "One worker node of a queue: its jobs by state, errors and finished/failed jobs per hour", s.WN,
+        not_found=True, example="/wn/AGLT2/wn001.aglt2.org/"),
     "/globalshares/": Endpoint(
         "The global share tree with targets normalised from 100 and the live jobs and cores per share",
         s.GLOBALSHARES, example="/globalshares/"),

@@ -197,6 +197,8 @@ ERRORS = page({
                                 "example_pandaid": nullable(INTEGER)})),
 })
 
+WN = page({"site": STRING, "wn": STRING, "states": COUNTS, "errsByCount": array(ref("ErrorCount"))},
+          {"plot": {"type": "object"}})
 MISSING = {"missing": array(STRING)}  # the tables a database without them lacks
 HARVESTER_INSTANCES = {"anyOf": [page({"instances": array(obj(
     {"harvesterid": STRING, "workers": INTEGER, "states": COUNTS},

@@ -5,6 +5,8 @@
     pandamon jobs jobstatus=failed computingsite='ANALY_*' hours=6
     pandamon job 4616591000 [--log pilotlog.txt]
     pandamon user alice | pandamon errors hours=24 | pandamon sites cloud=US
+    pandamon workers computingsite=AGLT2 hours=6   # Harvester workers by queue and state
+    pandamon shares                                 # global shares: target, running and queued now
     pandamon --json ...                             # the monitor's JSON, unchanged
 
 Exit status: 0 fine; 1 the monitor refused the request (HTTP 4xx, e.g. a bad
@@ -34,6 +36,8 @@ JOB_COLUMNS = ("pandaid", "jobstatus", "computingsite", "produsername", "jeditas
                "modificationtime")
 ERROR_COLUMNS = ("count", "error", "codename", "diag", "example_pandaid")
 SITE_STATES = ("activated", "running", "finished", "failed")
+WORKER_STATES = ("submitted", "running", "finished", "failed", "cancelled", "missed")
+SHARE_COLUMNS = ("share", "target_percent", "executing_jobs", "queued_jobs", "executing_cores", "used_percent")
 
 
 class Parser(argparse.ArgumentParser):
@@ -159,6 +163,26 @@ def cmd_sites(client: Client, args) -> int:
     return emit(tables.table(rows, ("nickname", "cloud", "status", *SITE_STATES)))
 
 
+def cmd_workers(client: Client, args) -> int:
+    answer = client.get_json("/harvester/workers/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    if answer.get("missing"):
+        return emit("this database has no Harvester tables: " + ", ".join(answer["missing"]))
+    rows = [{**e, **{s: e["states"].get(s, 0) for s in WORKER_STATES}} for e in answer["summary"]]
+    return emit(tables.table(rows, ("computingsite", "total", *WORKER_STATES)))
+
+
+def cmd_shares(client: Client, args) -> int:
+    answer = client.get_json("/globalshares/", args.filters)
+    if args.json:
+        return emit(json.dumps(answer))
+    if answer.get("missing"):
+        return emit("this database has no global shares: " + ", ".join(answer["missing"]))
+    rows = [{**s, "share": "  " * s["level"] + s["name"]} for s in answer["shares"]]
+    return emit(tables.table(rows, SHARE_COLUMNS))
+
+
 def emit(text: str) -> int:
     print(text)
     return 0
@@ -190,7 +214,9 @@ def build_parser() -> Parser:
     for name, run, text in (("jobs", cmd_jobs, "jobs matching filters, e.g. jobstatus=failed hours=6"),
                             ("errors", cmd_errors, "error summary, e.g. computingsite=AGLT2 hours=24"),
                             ("sites", cmd_sites, "queues with job counts, e.g. cloud=US"),
-                            ("tasks", cmd_tasks, "tasks with their progress, e.g. taskname=user.alice.* days=7")):
+                            ("tasks", cmd_tasks, "tasks with their progress, e.g. taskname=user.alice.* days=7"),
+                            ("workers", cmd_workers, "Harvester workers by queue and state, e.g. status=failed"),
+                            ("shares", cmd_shares, "global shares with the jobs running and queued now")):
         command = commands.add_parser(name, parents=[common], help=text)
         command.add_argument("filters", nargs="*", metavar="KEY=VALUE")
         command.set_defaults(run=run)

@@ -100,6 +100,20 @@ def test_user_errors_sites(capsys, url, jobs):
     assert code == 0 and isinstance(json.loads(out), list)
 
 
+def test_workers_and_shares(capsys, url, jobs):
+    code, out, _ = run(capsys, "--url", url, "workers", "days=10", "--json")
+    answer = json.loads(out)
+    assert code == 0 and answer["summary"]
+    site = answer["summary"][0]
+    code, out, _ = run(capsys, "--url", url, "workers", "days=10")
+    line = next(row for row in out.splitlines() if row.split()[:1] == [site["computingsite"]])
+    assert code == 0 and str(site["total"]) in line.split()
+    code, out, _ = run(capsys, "--url", url, "shares")
+    assert code == 0 and "MC Simulation" in out and "target_percent" in out
+    code, _, err = run(capsys, "--url", url, "workers", "status=sleeping")
+    assert code == EXIT_REFUSED and "worker states" in err
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["jobs", "bogus=1"], "unknown parameter 'bogus'"),
     (["job", "1"], "HTTP 404"),

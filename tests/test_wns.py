@@ -93,7 +93,7 @@ def test_black_hole_node_is_first_and_highlighted(client, window, monkeypatch):
     assert ended >= 2
     monkeypatch.setattr(wns, "SUSPECT_MIN_JOBS", ended)
     html = client.get(f"/wns/{BLACK_HOLE_SITE}/", query).content.decode()
-    suspects = re.findall(r'<tr class="suspect">\s*<td>([^<]+)</td>', html)
+    suspects = re.findall(r'<tr class="suspect">\s*<td>(?:<a href="/wn/[^"]+">)?([^<]+)(?:</a>)?</td>', html)
     assert suspects[0] == BLACK_HOLE_NODE
     assert all(wns.is_suspect(n) for n in nodes if n["wn"] in suspects)
 
