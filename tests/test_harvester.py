@@ -23,7 +23,7 @@ def t(model) -> str:
 def sql(query: str, args=()):
     with connections["panda"].cursor() as cursor:
         cursor.execute(query, list(args))
-        return cursor.fetchall()
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 @pytest.fixture
