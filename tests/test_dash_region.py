@@ -220,3 +220,11 @@ def test_production_and_analysis_are_the_summary_of_one_jobtype(client, window, 
 ])
 def test_bad_input_is_a_400(client, path, bad):
     assert_bad_request(client, path, bad)
+
+
+def test_world_html_has_its_two_tables(client, window):
+    query, _ = window
+    html = client.get("/dash/world/", {**query, "splitby": "jobtype"}).content.decode()
+    assert 'data-level="nucleus"' in html and 'data-level="nucleus / computingsite"' in html
+    assert "jobtype=production" in html and re.search(r'href="/jobs/\?[^"]*"', html)
+    assert not re.search(r'href="/jobs/\?[^"]*splitby', html)  # job lists refuse the page's own parameter

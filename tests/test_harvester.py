@@ -157,3 +157,9 @@ def test_query_count_is_pinned(client, window, path):
     assert response.status_code == 200
     # workers: the grouped count and the newest list; instances: the grouped count and the instances
     assert len(captured) == 2, [q["sql"][:100] for q in captured]
+
+
+def test_instances_html_links_to_their_workers(client, window):
+    query, _ = window
+    html = client.get("/harvester/instances/", query).content.decode()
+    assert "<h1>Harvester instances</h1>" in html and "/harvester/workers/?" in html and "harvesterid=" in html

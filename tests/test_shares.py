@@ -117,3 +117,10 @@ def test_query_count_is_pinned(client, path):
         response, _ = get_json(client, path)
     assert response.status_code == 200
     assert len(captured) == 2, [q["sql"][:100] for q in captured]  # the tree (or queues), one grouped count
+
+
+def test_html_pages_render_their_rows(client):
+    html = client.get("/workqueues/").content.decode()
+    assert "<h1>JEDI work queues</h1>" in html and html.count("<tr>") >= 4
+    html = client.get("/globalshares/").content.decode()
+    assert 'class="share level-1"' in html and "not in the tree" in html

@@ -61,3 +61,10 @@ def test_query_count_is_pinned(client, busiest):
         get_json(client, f"/wn/{site}/{node}/", query)
     # the queue, then per job table read: states, errors, plot (and the fast buffer's oldest row)
     assert len(captured) <= 1 + 3 * 5 + 1, [q["sql"][:100] for q in captured]
+
+
+def test_html_links_every_state_to_its_jobs(client, busiest):
+    query, _, site, node = busiest
+    html = client.get(f"/wn/{site}/{node}/", query).content.decode()
+    assert f"<h1>Worker node {node}" in html and 'data-panel="activity-failed"' in html
+    assert f"modificationhost={node}" in html.replace("%2F", "/") and "jobstatus=failed" in html
