@@ -97,7 +97,11 @@ def control_params() -> dict[str, dict]:
                    "pattern": rf"^\s*(({sorts})(-({_ci('ascending')}|{_ci('descending')}))?|{summaries})\s*$",
                    "description": f"{', '.join(SORT_KEYS)}, each -ascending or -descending; "
                                   f"{' or '.join(SUMMARY_SORTS)} orders summaries"},
-        "limit": _int_param(1, MAX_LIMIT, "JSON rows at most (default 1000)"),
+        "limit": {**_int_param(1, MAX_LIMIT, "JSON rows at most (default 1000; /jobs/ 20,000, 200,000 with "
+                                              "jeditaskid)"),
+                  "description": f"JSON rows at most (default 1000; /jobs/ 20,000, 200,000 with jeditaskid); an "
+                                 f"integer from 1; above {MAX_LIMIT} it is served as {MAX_LIMIT} and the answer "
+                                 f"says so (key limit_clamped, header X-Pandamon-Limit-Clamped)"},
         "display_limit": _int_param(1, 5000, "HTML rows per page (default 100)"),
         "fields": s.NAMES_PARAM,
         "outputs": s.NAMES_PARAM,

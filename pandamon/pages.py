@@ -14,6 +14,8 @@ through the page's template:
 - an iterator under "jobs" is streamed, so a 100,000-row list is never built
   as one string; keys whose value is only known once the list is sent (e.g.
   `truncated`) are `Later(fn)` values, placed after the list;
+- a `limit` above MAX_LIMIT is served as MAX_LIMIT, and the answer says so: a `limit_clamped`
+  key `{requested, limit}` on an object, the X-Pandamon-Limit-Clamped header on any;
 - bad input anywhere raises BadRequest → 400 (pandamon.middleware).
 """
 
@@ -34,6 +36,8 @@ from pandamon.params import WINDOW_PARAMS, Params, parse_params
 from pandamon.responses import dumps, error_response, json_response, wants_json
 
 JSON_LIST_KEY = "_json"
+# Set when a limit above MAX_LIMIT was clamped (object answers also carry the limit_clamped key).
+LIMIT_CLAMPED_HEADER = "X-Pandamon-Limit-Clamped"
 
 
 class Later:
@@ -110,6 +114,21 @@ def respond(request: HttpRequest, params: Params, data: dict, template: str):
 
 
 def json_payload(params: Params, data: dict):
+    response = _json_body(params, data)
+    if params.limit_requested is not None:
+        # A list answer has no room for the key: the header says it there (and everywhere).
+        response[LIMIT_CLAMPED_HEADER] = f"requested={params.limit_requested}; limit={params.limit}"
+    return response
+
+
+def limit_clamped(params: Params) -> dict | None:
+    """What a `limit` above MAX_LIMIT was clamped to (the `limit_clamped` key), or None."""
+    if params.limit_requested is None:
+        return None
+    return {"requested": params.limit_requested, "limit": params.limit}
+
+
+def _json_body(params: Params, data: dict):
     if JSON_LIST_KEY in data:
         body = data[JSON_LIST_KEY]
         if params.outputs:
@@ -121,6 +140,8 @@ def json_payload(params: Params, data: dict):
         if unknown:
             raise BadRequest(f"outputs: unknown key(s) {', '.join(unknown)}; this page has {', '.join(body)}")
         body = {k: body[k] for k in params.outputs}
+    if (clamped := limit_clamped(params)) is not None:
+        body["limit_clamped"] = clamped
     if params.fields:
         for key in ("jobs", "job"):
             if key in body:

@@ -398,3 +398,20 @@ def test_task_site_lists_fit_pandas_varchar_60():
     listed = site_list(sites)
     assert len(listed) <= 60 and listed.split(",") == sites[: len(listed.split(","))]
     assert site_list(["A", "B"]) == "A,B"
+
+
+def test_big_task_option_plans_one_task_of_that_size_and_keeps_the_total():
+    import random
+
+    from jobs.synthetic.tasks import plan_tasks
+
+    now = dt.datetime(2026, 11, 23, 12).timestamp()
+    usual = plan_tasks(random.Random(1), 30_000, now, 14)
+    assert sum(t.size for t in usual) == 30_000 and max(t.size for t in usual) <= 800
+    big = plan_tasks(random.Random(1), 30_000, now, 14, big_task=10_000)
+    assert sum(t.size for t in big) == 30_000
+    sizes = sorted((t.size for t in big), reverse=True)
+    assert sizes[0] == 10_000 and sizes[1] <= 800
+    (task,) = [t for t in big if t.size == 10_000]
+    assert task.vo == "atlas" and task.label == "managed" and task.taskname
+    assert len({t.jeditaskid for t in big}) == len(big)

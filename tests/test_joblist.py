@@ -70,6 +70,23 @@ def test_default_limit_is_bigpandas(client, window):
     assert tasks["limit"] == 200_000
 
 
+def test_limit_above_the_maximum_is_clamped_and_the_answer_says_so(client, window):
+    """BigPanDA has no maximum (scripts send limit=10000000): pandamon serves MAX_LIMIT (200,000, BigPanDA's
+    list of one task) and says so; limit=200000 itself is accepted as it is."""
+    query, (start, end) = window
+    where, args = sqlcheck.window_where(start, end)
+    response, body = get_json(client, "/jobs/", {**query, "limit": "10000000", "fields": "pandaid"})
+    assert body["limit"] == 200_000 and body["limit_clamped"] == {"requested": 10_000_000, "limit": 200_000}
+    assert response["X-Pandamon-Limit-Clamped"] == "requested=10000000; limit=200000"
+    assert len(body["jobs"]) == min(200_000, sqlcheck.total(where, args)) and body["truncated"] is False
+    response, body = get_json(client, "/jobs/", {**query, "limit": "200000", "outputs": "limit"})
+    assert body == {"limit": 200_000} and "X-Pandamon-Limit-Clamped" not in response
+    # A list answer (the task list) carries the header only.
+    response = client.get("/tasks/", {**query, "limit": "300000", "json": ""})
+    assert response.status_code == 200 and isinstance(response.json(), list)
+    assert response["X-Pandamon-Limit-Clamped"] == "requested=300000; limit=200000"
+
+
 def test_summary_counts_equal_plain_sql(client, window):
     query, (start, end) = window
     _, body = get_json(client, "/jobs/", {**query, "vo": "atlas", "outputs": "selectionsummary"})
@@ -202,7 +219,8 @@ def test_csv_fields_choose_columns(client, window):
 
 
 @pytest.mark.parametrize("query", [{"after": "garbage"}, {"export": "xls"}, {"sortby": "size"}, {"jobstaus": "x"},
-                                   {"display_limit": "0"}, {"limit": "100001"}, {"export": "csv", "fields": "nosuch"}])
+                                   {"display_limit": "0"}, {"limit": "0"}, {"limit": "2e5"},
+                                   {"export": "csv", "fields": "nosuch"}])
 def test_bad_parameters_are_400_in_json_and_html(client, query):
     assert_bad_request(client, "/jobs/", query)
 

@@ -14,6 +14,7 @@ from pandamon.errors import BadRequest
 from pandamon.params import (
     CONTROL_PARAMS,
     JOB_FIELDS,
+    MAX_LIMIT,
     MAX_LIST_VALUES,
     WINDOW_PARAMS,
     parse_filter,
@@ -64,7 +65,8 @@ def test_parameter_names_are_case_insensitive_and_cache_busters_ignored():
     ("jobstatus=", "parameter 'jobstatus' is empty"),
     ("jobstatus=a||b", "empty term"),
     ("sortby=size", "sortby must be one of"),
-    ("limit=100001", "limit must be between"),
+    ("limit=0", "limit must be at least 1"),
+    ("limit=1e6", "limit must be an integer"),
     ("jobtype=magic", "jobtype must be one of"),
     ("date_from=yesterday", "date_from must be YYYY-MM-DD"),
     ("date_from=2026-11-20&date_to=2026-11-10", "date_from must be earlier than date_to"),
@@ -75,6 +77,13 @@ def test_parameter_names_are_case_insensitive_and_cache_busters_ignored():
 def test_malformed_parameters_name_the_parameter(query, fragment):
     with pytest.raises(BadRequest, match=fragment):
         parse_params(QueryDict(query))
+
+
+def test_a_limit_above_the_maximum_is_clamped_and_remembered():
+    params = parse_params(QueryDict("limit=10000000"))
+    assert params.limit == MAX_LIMIT == 200_000 and params.limit_requested == 10_000_000
+    params = parse_params(QueryDict("limit=200000"))
+    assert params.limit == 200_000 and params.limit_requested is None
 
 
 def test_lists_are_capped():

@@ -50,6 +50,7 @@ class Options:
     fastbuffer_days: int = 3
     batch: int = 2000
     log_cap: int = 5000
+    big_task: int = 0  # jobs of one extra-large task (0: none)
 
 
 @dataclass
@@ -103,7 +104,7 @@ def generate(connection: BaseDatabaseWrapper, options: Options, progress=None) -
         queue_writers.append(writer(model))
         queue_writers[-1].add_many(rows(now_dt))
 
-    tasks = plan_tasks(rng, options.jobs, now, options.days)
+    tasks = plan_tasks(rng, options.jobs, now, options.days, options.big_task)
     per_minute = max(1000, 10 ** len(str(options.jobs // max(1, options.days * 1440) * 50)))
     ids = PandaIds(now - (options.days + 2) * DAY, per_minute)
     factory = JobFactory(rng, now, options.fastbuffer_days, ids, pins=max(2, options.jobs // 5000))

@@ -52,15 +52,19 @@ def _weighted(rng: random.Random, pairs) -> str:
     return rng.choices(names, weights)[0]
 
 
-def plan_tasks(rng: random.Random, n_jobs: int, now: float, days: int) -> list[Task]:
+def plan_tasks(rng: random.Random, n_jobs: int, now: float, days: int, big_task: int = 0) -> list[Task]:
     """Tasks whose sizes add up to exactly n_jobs, sorted by creation time.
 
     Creation density is uniform over the window plus an exponential bump over
     the last day or so, so recent hours are the busiest (as a shifter's default
-    12-hour view expects).
+    12-hour view expects). `big_task` > 0 adds one ATLAS production task of that
+    many jobs (beyond the usual cap of 800), to time the pages of a big task.
     """
     sizes: list[tuple[str, str, int]] = []
     total = 0
+    if big_task > 0:
+        sizes.append(("atlas", "managed", min(big_task, n_jobs)))
+        total = sizes[0][2]
     while total < n_jobs:
         vo = _weighted(rng, cat.VO_WEIGHTS)
         label = _weighted(rng, cat.LABELS[vo])

@@ -18,15 +18,19 @@ JSON: BigPanDA's keys with BigPanDA's meanings (issue 10), plus pandamon's own:
   hosts, ids as placeholders), `[{component, code, error, message, count, variants, example,
   example_pandaid}]` by count (failures.messages);
 - `window`.
+`fields=` names the keys to compute, as BigPanDA's error view reads it (our `outputs=`; not both).
 Counts are jobs; a job with errors from two components counts under both.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from failures.timeline import errors_by_message, errors_over_time
 from jobs.query import JobQuery
 from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count, job_summary
 from jobs.views.selection import check_outputs, filter_chips, jobs_link, needs, ordered_states
+from pandamon.errors import BadRequest
 from pandamon.pages import page
 from pandamon.params import Params
 from pandamon.responses import wants_json
@@ -44,6 +48,11 @@ CHART_ERRORS = 15
 
 @page("jobs/errors.html", defaults=DEFAULTS)
 def errors(request, params: Params):
+    if params.fields:
+        # BigPanDA's fields= on its error view picks the summaries; ours is outputs=.
+        if params.outputs:
+            raise BadRequest("fields and outputs both name the keys of /errors/: give one")
+        params = dataclasses.replace(params, outputs=params.fields, fields=None)
     check_outputs(params, JSON_KEYS)
     query = JobQuery(params)
     data: dict = {}

@@ -7,7 +7,9 @@ from django.db import models
 from jobs.models import Jobsactive4
 
 MAX_LIST_VALUES = 10_000
-MAX_LIMIT = 100_000
+# BigPanDA's largest list (all jobs of one task, 200,000); a larger limit is clamped to it, and the
+# answer says so (limit_clamped): BigPanDA has no maximum, and scripts send limit=10000000.
+MAX_LIMIT = 200_000
 DEFAULT_LIMIT = 1000
 DEFAULT_DISPLAY_LIMIT = 100
 MAX_DISPLAY_LIMIT = 5000

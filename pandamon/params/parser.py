@@ -48,6 +48,8 @@ class Params:
     jobtype: str | None = None
     sort: Sort = field(default_factory=Sort)
     limit: int = DEFAULT_LIMIT
+    # The limit asked for when it was above MAX_LIMIT (then `limit` is MAX_LIMIT); None otherwise.
+    limit_requested: int | None = None
     display_limit: int = DEFAULT_DISPLAY_LIMIT
     fields: tuple[str, ...] | None = None
     outputs: tuple[str, ...] | None = None
@@ -119,7 +121,9 @@ def parse_params(
     elif "sortby" in raw and "sortby" not in extra:  # a page may sort by its own keys (the task list)
         params.sort = parse_sort(raw["sortby"])
     if "limit" in raw:
-        params.limit = parse_int("limit", raw["limit"], 1, MAX_LIMIT)
+        asked = parse_int("limit", raw["limit"], 1)
+        params.limit = min(asked, MAX_LIMIT)
+        params.limit_requested = asked if asked > MAX_LIMIT else None
     if "display_limit" in raw:
         params.display_limit = parse_int("display_limit", raw["display_limit"], 1, MAX_DISPLAY_LIMIT)
     if "fields" in raw:

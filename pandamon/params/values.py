@@ -152,6 +152,8 @@ def parse_int(name: str, value: str, low: int | None = None, high: int | None = 
         raise BadRequest(f"{name} must be an integer, got '{value}'")
     number = int(text)
     if (low is not None and number < low) or (high is not None and number > high):
+        if high is None:
+            raise BadRequest(f"{name} must be at least {low}, got {number}")
         raise BadRequest(f"{name} must be between {low} and {high}, got {number}")
     return number
 

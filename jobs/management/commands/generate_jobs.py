@@ -50,12 +50,17 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=2000, help="rows per INSERT batch and commit")
         parser.add_argument("--log-cap", dest="log_cap", type=int, default=5000,
                             help="at most this many jobs get a log folder")
+        parser.add_argument("--big-task", dest="big_task", type=int, default=0,
+                            help="also plan one ATLAS production task of this many jobs (other tasks stay "
+                                 "at most 800), e.g. to time the page of a 10,000-job task")
         parser.add_argument("--no-progress", dest="progress", action="store_false",
                             help="no progress bar")
 
     def handle(self, *args, **options):
         if options["jobs"] < 1 or options["days"] < 1 or options["batch"] < 1:
             raise CommandError("--jobs, --days and --batch must be positive")
+        if options["big_task"] < 0:
+            raise CommandError("--big-task must be 0 (none) or a number of jobs")
         now = _timestamp(options["now"]) if options["now"] else \
             dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         layout = options["archive_layout"] or settings.PANDA_ARCHIVE_LAYOUT
@@ -65,7 +70,7 @@ class Command(BaseCommand):
             jobs=options["jobs"], days=options["days"], seed=options["seed"], now=now,
             log_root=Path(options["log_root"] or settings.PANDAMON_LOG_ROOT),
             archive_layout=layout, fastbuffer_days=settings.PANDA_FASTBUFFER_DAYS,
-            batch=options["batch"], log_cap=options["log_cap"],
+            batch=options["batch"], log_cap=options["log_cap"], big_task=options["big_task"],
         )
         connection = connections[options["database"]]
         dbsession.allow_writes(connection)  # the demo/test data: written on purpose
