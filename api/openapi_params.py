@@ -88,7 +88,8 @@ def control_params() -> dict[str, dict]:
                     "description": ", ".join(JOBTYPES) + " (BigPanDA's anal*, prod* too)"},
         "mode": {"type": "string", "pattern": rf"^\s*({'|'.join(_ci(m) for m in MODES)})\s*$",
                  "description": "drop: hide attempts superseded by a retry; nodrop (default): every attempt"},
-        "extra": {"type": "string", "description": "BigPanDA's view flags, comma-separated; unknown ones are ignored"},
+        "extra": {"type": "string", "description": "BigPanDA's view flags, comma-separated: checklogs (/jobs/: "
+                                                  "is_log_available from the log store); unknown ones are ignored"},
         "harvesterinstance": {"type": "string", "minLength": 1,
                               "description": "jobs of Harvester instance X (schedulerid harvester-X), all, "
                                              "Not specified"},

@@ -23,8 +23,11 @@ def obj(required: dict[str, dict], optional: dict[str, dict] | None = None) -> d
 def page(required: dict[str, dict], optional: dict[str, dict] | None = None) -> dict:
     """A page's answer. `window` states the window applied; it is null for a
     lookup by pandaid, jobname, jeditaskid, taskid or jobsetid with no window
-    parameter, which reads every table unbounded (web contract: Time window)."""
-    return obj({**required, "window": nullable(ref("Window"))}, optional)
+    parameter, which reads every table unbounded (web contract: Time window). `limit_clamped` is there
+    when a limit above the maximum (200,000) was served as the maximum."""
+    clamped = {"limit_clamped": {"type": "object", "required": ["requested", "limit"],
+                                 "properties": {"requested": {"type": "integer"}, "limit": {"type": "integer"}}}}
+    return obj({**required, "window": nullable(ref("Window"))}, {**clamped, **(optional or {})})
 
 
 def array(items: dict) -> dict:
@@ -57,7 +60,8 @@ COMPONENTS: dict[str, dict] = {
         "type": "object",
         "description": "a job row as BigPanDA sends it: every column (BigPanDA's key names: resourcetype, "
                        "memoryleak, memoryleakx2; not jobparameters/metadata), BigPanDA's derived keys, "
-                       "errorinfo on failed/holding jobs, and ours: table. fields= keeps only the keys it names",
+                       "errorinfo on failed/holding jobs, and ours: table. fields= keeps only the keys it names; "
+                       "fields=metastruct adds the job report, extra=checklogs is_log_available",
         "properties": {
             "pandaid": INTEGER, "jobstatus": STRING, "computingsite": nullable(STRING),
             "produsername": nullable(STRING), "jeditaskid": nullable(INTEGER), "attemptnr": nullable(INTEGER),
@@ -69,6 +73,11 @@ COMPONENTS: dict[str, dict] = {
             "wn": STRING, "priorityrange": STRING, "jobsetrange": STRING, "consumer": nullable(INTEGER),
             "pilotversion": STRING, "eventservice": {"type": ["string", "integer", "null"]},
             "maxpssgbpercore": NUMBER, "cpuefficiency": NUMBER,
+            # Only when asked for: fields=metastruct (the parsed job report, null without one), extra=checklogs.
+            "metastruct": {"type": ["object", "array", "null"]},
+            "is_log_available": {"type": "integer", "enum": [1, -1, 0],
+                                 "description": "1: the log store has the job's files, -1: it has none, "
+                                                "0: not checked (an HTTP store is asked for 1,000 jobs at most)"},
         },
     },
     # /job/'s job: BigPanDA's job page writes its five main times with a space.

@@ -32,7 +32,10 @@ ERROR_KEYS = ("errorinfo",)  # failed and holding jobs only, as in BigPanDA
 # BigPanDA sends these only when the job's figures allow them (maxpss and cores; cpu time and walltime).
 EFFICIENCY_KEYS = ("maxpssgbpercore", "cpuefficiency")
 OWN_KEYS = ("table",)
-KEYS = (*COLUMN_KEYS, *DERIVED_KEYS, *ERROR_KEYS, *EFFICIENCY_KEYS, *OWN_KEYS)  # every key `fields=` may name
+# Sent only when asked for, as in BigPanDA: `metastruct` (the pilot's job report, parsed; null when the job has
+# none) with fields=metastruct, `is_log_available` with extra=checklogs (jobs.views.joblist).
+ON_REQUEST_KEYS = ("metastruct", "is_log_available")
+KEYS = (*COLUMN_KEYS, *DERIVED_KEYS, *ERROR_KEYS, *EFFICIENCY_KEYS, *OWN_KEYS, *ON_REQUEST_KEYS)  # what fields= names
 
 FINAL_STATES = frozenset({"finished", "failed", "cancelled", "closed"})
 ES_TYPES = {1: "eventservice", 2: "esmerge", 3: "clone", 4: "jumbo", 5: "cojumbo", 6: "finegrained"}

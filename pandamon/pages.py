@@ -155,15 +155,19 @@ def _json_body(params: Params, data: dict):
 def trim_fields(params: Params, rows):
     if not params.fields:
         return rows
+    from jobs.rows import KEYS  # the job row's keys: a page's job rows are built there
+
     wanted = params.fields
 
     def trim(row):
         if not isinstance(row, dict):
             return row
-        unknown = [f for f in wanted if f not in row]
+        # A job key a row lacks (errorinfo of a finished job, is_log_available not asked for) is left out, as
+        # BigPanDA does; a name no job row has is a typo.
+        unknown = [f for f in wanted if f not in row and f not in KEYS]
         if unknown:
             raise BadRequest(f"fields: unknown field(s) {', '.join(unknown)}")
-        return {f: row[f] for f in wanted}
+        return {f: row[f] for f in wanted if f in row}
 
     if isinstance(rows, dict):
         return trim(rows)

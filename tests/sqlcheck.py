@@ -47,3 +47,22 @@ def total(where: str, params: list) -> int:
 
 def window_where(start: dt.datetime, end: dt.datetime) -> tuple[str, list]:
     return "modificationtime >= %s AND modificationtime < %s", [dbtime(start), dbtime(end)]
+
+
+def job_reports(where: str, params: list) -> dict:
+    """{pandaid: metadata text} of the jobs matching a WHERE clause that have a job report in metatable or
+    metatable_arch (the live row preferred, as PanDA moves it to the archive later)."""
+    from jobs.models import Metatable, MetatableArch
+    from pandamon import introspection
+
+    union = " UNION ALL ".join(f"SELECT pandaid FROM {_q(t)} WHERE {where}" for t in TABLES)
+    found: dict = {}
+    for model in (MetatableArch, Metatable):  # the live table last: its row wins
+        if not introspection.has_table(model, "panda"):
+            continue
+        sql = (f"SELECT m.pandaid, m.metadata FROM {_q(model._meta.db_table)} m "
+               f"WHERE m.pandaid IN (SELECT pandaid FROM ({union}) u) ORDER BY m.modificationtime")
+        with connections["panda"].cursor() as cursor:
+            cursor.execute(sql, params * len(TABLES))
+            found.update({pandaid: text for pandaid, text in cursor.fetchall()})
+    return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -268,3 +269,33 @@ def test_streamed_list_checks_fields_before_sending(client, window, monkeypatch)
     assert response.status_code == 400 and "nosuch" in response.json()["error"]
     _, body = get_json(client, "/jobs/", {**window[0], "limit": "40", "fields": "pandaid,jobstatus"})
     assert set(body["jobs"][0]) == {"pandaid", "jobstatus"}
+
+
+def test_extra_checklogs_tells_which_jobs_have_logs_in_the_store(client, window, log_root):
+    """BigPanDA's extra=checklogs: is_log_available 1 where the log store has the job's files, -1 where not;
+    the key is absent without it."""
+    query, _ = window
+    _, body = get_json(client, "/jobs/", {**query, "limit": "3000", "fields": "pandaid,is_log_available",
+                                          "extra": "checklogs"})
+    folders = {int(p.name) for p in log_root.iterdir() if p.is_dir() and any(p.iterdir())}
+    got = {j["pandaid"]: j["is_log_available"] for j in body["jobs"]}
+    assert got and set(got.values()) == {1, -1}
+    assert got == {pandaid: 1 if pandaid in folders else -1 for pandaid in got}
+    _, plain = get_json(client, "/jobs/", {**query, "limit": "50", "fields": "pandaid,is_log_available"})
+    assert all(set(j) == {"pandaid"} for j in plain["jobs"])
+
+
+def test_fields_metastruct_reads_the_job_reports_in_a_few_queries(client, window):
+    """fields=metastruct: each job's parsed job report (null without one) equal to plain SQL over metatable and
+    metatable_arch, read per 1,000-job batch (not per row)."""
+    query, (start, end) = window
+    where, args = sqlcheck.window_where(start, end)
+    reports = sqlcheck.job_reports(f"{where} AND jobstatus = 'finished'", args)
+    fields = {"fields": "pandaid,metastruct", "jobstatus": "finished", "limit": "3000"}
+    with CaptureQueriesContext(connections["panda"]) as captured:
+        _, body = get_json(client, "/jobs/", {**query, **fields})
+    got = {j["pandaid"]: j["metastruct"] for j in body["jobs"]}
+    assert got and any(v is not None for v in got.values())
+    assert got == {pandaid: (json.loads(reports[pandaid]) if reports.get(pandaid) else None) for pandaid in got}
+    metadata_reads = [q for q in captured.captured_queries if "metatable" in q["sql"].lower()]
+    assert 0 < len(metadata_reads) <= 2 * -(-len(got) // 1000)

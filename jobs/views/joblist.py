@@ -3,7 +3,8 @@ and its jobs, keyset-paged, or all of them as CSV.
 
 JSON (web contract, /jobs/): `selectionsummary`, `errsByCount`, `jobs` (up to
 `limit` jobs, each as BigPanDA sends it: jobs.rows; `fields=` keeps only the keys
-it names), `limit`, `truncated`, `window`, and `next`: the URL of the following
+it names; `fields=metastruct` adds the job reports, `extra=checklogs` BigPanDA's
+`is_log_available` from the log store), `limit`, `truncated`, `window`, and `next`: the URL of the following
 rows (same query plus `after=<token>`), null on the last page. `outputs=`
 computes only the keys it names. The default limit is BigPanDA's: 20,000 jobs,
 200,000 for one task (jeditaskid=); longer lists stream.
@@ -24,9 +25,12 @@ from collections.abc import Iterator, Sequence
 from django.http import StreamingHttpResponse
 
 from jobs import rows as jobrows
+from jobs.jobinfo import parsed_metadata
+from jobs.logstore import HttpLogStore, log_store
 from jobs.models import JOB_COLUMNS
 from jobs.query import LIST_COLUMNS, JobQuery
 from jobs.query.errors import CODE_COLUMN, errs_by_count
+from jobs.query.lookup import jobs_metadata
 from jobs.query.sorting import encode_after, parse_after, row_key
 from jobs.tables import JobTable
 from jobs.views.selection import check_outputs, display, filter_chips, needs, selection_query
@@ -41,6 +45,8 @@ LIST_KEYS = ("jobs", "limit", "truncated", "next")
 STREAM_ROWS = 5000
 # BigPanDA's default number of jobs in the JSON list, and for one task.
 DEFAULT_LIMIT, TASK_LIMIT = 20_000, 200_000
+# extra=checklogs asks an HTTP log store once per job: for this many jobs of an answer at most.
+CHECKLOGS_HTTP_MAX = 1000
 JSON_KEYS = ("selectionsummary", "errsByCount", *LIST_KEYS, "window")
 
 
@@ -67,7 +73,7 @@ def jobs(request, params: Params):
             return data
         fields = check_fields(params)
         limit = json_limit(params)
-        builder = RowBuilder(query.now, fields)
+        builder = RowBuilder(query.now, fields, params.flags)
         if limit > STREAM_ROWS:
             data.update(streamed_jobs(request.path, params, query, after, limit, builder))
         else:
@@ -111,15 +117,35 @@ def check_fields(params: Params) -> tuple[str, ...] | None:
 
 
 class RowBuilder:
-    """Rows of one answer: BigPanDA's keys, consumers found within each batch, `fields=` applied."""
+    """Rows of one answer: BigPanDA's keys, consumers found within each batch, `fields=` applied; the job
+    reports with fields=metastruct (two queries per 1,000 rows), the log store asked with extra=checklogs."""
 
-    def __init__(self, now, fields: tuple[str, ...] | None):
+    def __init__(self, now, fields: tuple[str, ...] | None, flags: tuple[str, ...] = ()):
         self.now, self.fields = now, fields
         self.clouds = jobrows.queue_clouds()
+        self.metastruct = bool(fields) and "metastruct" in fields
+        self.logs = log_store() if "checklogs" in flags else None
+        self.log_checks = 0
 
     def rows(self, batch: Sequence[dict]) -> list[dict]:
         built = jobrows.with_consumers([jobrows.job_row(r, self.now, self.clouds, listing=True) for r in batch])
+        if self.metastruct:
+            reports = jobs_metadata(batch, now=self.now)
+            for job in built:
+                job["metastruct"] = parsed_metadata(reports.get(job["pandaid"]))
+        if self.logs is not None:
+            for job in built:
+                job["is_log_available"] = self._log_available(job["pandaid"])
         return [jobrows.select(j, self.fields) for j in built] if self.fields else built
+
+    def _log_available(self, pandaid: int) -> int:
+        """BigPanDA's is_log_available: 1 the log store has the job's files, -1 it has none; 0 not checked
+        (an HTTP log store is asked for the first CHECKLOGS_HTTP_MAX jobs of an answer only)."""
+        if isinstance(self.logs, HttpLogStore):
+            if self.log_checks >= CHECKLOGS_HTTP_MAX:
+                return 0
+            self.log_checks += 1
+        return 1 if self.logs.list(pandaid) else -1
 
 
 def streamed_jobs(path: str, params: Params, query: JobQuery, after: tuple | None, limit: int,
