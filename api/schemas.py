@@ -247,7 +247,15 @@ USER = page({
 SITES = array(obj({"states": COUNTS}, {"nickname": STRING, "siteid": nullable(STRING), "cloud": nullable(STRING),
                                         "status": nullable(STRING)}))
 
-SITE = page({"site": {"type": "object"}, "states": {}, "errsByCount": array(ref("ErrorCount"))})
+# BigPanDA's siteInfo JSON: the queue's configuration as {param, value} sorted by param (a dict value as
+# 'key = value, ...' text). With outputs= (site, states, errsByCount, window): pandamon's object instead.
+SITE = {
+    "oneOf": [
+        array(obj({"param": STRING, "value": {}})),
+        {"type": "object", "properties": {"site": {"type": "object"}, "states": {},
+                                          "errsByCount": array(ref("ErrorCount")), "window": {}}},
+    ],
+}
 
 # BigPanDA's wnInfo answer (summary: All, Average, one row per node), our ranking under "nodes".
 WNS = page({

@@ -4,7 +4,7 @@
     pandamon status --watch 60 $(cat ids.txt)       # re-poll until every job has ended
     pandamon jobs jobstatus=failed computingsite='ANALY_*' hours=6
     pandamon job 4616591000 [--log pilotlog.txt]
-    pandamon user alice | pandamon errors hours=24 | pandamon sites cloud=US
+    pandamon user alice | pandamon errors hours=24 | pandamon sites cloud=US | pandamon site AGLT2
     pandamon workers computingsite=AGLT2 hours=6   # Harvester workers by queue and state
     pandamon shares                                 # global shares: target, running and queued now
     pandamon --json ...                             # the monitor's JSON, unchanged
@@ -34,7 +34,8 @@ FINAL_STATES = frozenset({"done", "failed", "cancelled"})  # api.status.FINAL_ST
 STATUS_COLUMNS = ("pandaid", "state", "jobstatus", "computingsite", "modificationtime", "errorinfo")
 JOB_COLUMNS = ("pandaid", "jobstatus", "computingsite", "produsername", "jeditaskid", "attemptnr",
                "modificationtime")
-ERROR_COLUMNS = ("count", "error", "codename", "diag", "example_pandaid")
+# errsByCount: `codename` is BigPanDA's (the code's job column); the code's name is `title`.
+ERROR_COLUMNS = ("count", "error", "title", "codename", "diag", "example_pandaid")
 SITE_STATES = ("activated", "running", "finished", "failed")
 WORKER_STATES = ("submitted", "running", "finished", "failed", "cancelled", "missed")
 SHARE_COLUMNS = ("share", "target_percent", "executing_jobs", "queued_jobs", "executing_cores", "used_percent")
@@ -183,6 +184,17 @@ def cmd_shares(client: Client, args) -> int:
     return emit(tables.table(rows, SHARE_COLUMNS))
 
 
+def cmd_site(client: Client, args) -> int:
+    """One queue: its configuration (BigPanDA's {param, value} list) and, with the window, its jobs by state."""
+    name = quote(args.name, safe="")
+    pairs = client.get_json(f"/site/{name}/", args.filters)
+    if args.json:
+        return emit(json.dumps(pairs))
+    emit(tables.pairs((p["param"], p["value"]) for p in pairs))
+    states = client.get_json(f"/site/{name}/", {**args.filters, "outputs": "states"})["states"]
+    return emit("\njobs by state: " + (", ".join(f"{k} {v}" for k, v in states.items()) or "none in the window"))
+
+
 def emit(text: str) -> int:
     print(text)
     return 0
@@ -229,6 +241,11 @@ def build_parser() -> Parser:
     task = commands.add_parser("task", parents=[common], help="one task's progress and failed files")
     task.add_argument("jeditaskid", type=int)
     task.set_defaults(run=cmd_task)
+
+    site = commands.add_parser("site", parents=[common], help="one queue's configuration and jobs by state")
+    site.add_argument("name")
+    site.add_argument("filters", nargs="*", metavar="KEY=VALUE")
+    site.set_defaults(run=cmd_site)
 
     user = commands.add_parser("user", parents=[common], help="one user's job states and jobs")
     user.add_argument("name")

@@ -10,7 +10,8 @@ through the page's template:
 - `outputs=a,b` keeps only those top-level keys, `fields=a,b` only those keys of
   each job in "jobs" / "job";
 - a view whose JSON is a list (the contract's /users/, /sites/, ...) puts it
-  in "_json";
+  in "_json"; its other keys (pandamon's, e.g. /site/'s `states`) are the JSON
+  object answered instead when `outputs=` names some of them;
 - an iterator under "jobs" is streamed, so a 100,000-row list is never built
   as one string; keys whose value is only known once the list is sent (e.g.
   `truncated`) are `Later(fn)` values, placed after the list;
@@ -129,11 +130,10 @@ def limit_clamped(params: Params) -> dict | None:
 
 
 def _json_body(params: Params, data: dict):
-    if JSON_LIST_KEY in data:
+    if JSON_LIST_KEY in data and not params.outputs:
         body = data[JSON_LIST_KEY]
-        if params.outputs:
-            raise BadRequest("outputs applies to pages whose JSON is an object; this page returns a list")
         return json_response(trim_fields(params, body) if isinstance(body, list) else body)
+    # A page whose JSON is BigPanDA's list answers pandamon's object (its other keys) when outputs= names them.
     body = {k: v for k, v in data.items() if not k.startswith("_")}
     if params.outputs:
         unknown = [o for o in params.outputs if o not in body]

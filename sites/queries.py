@@ -23,7 +23,7 @@ from sites.models import QUEUE_STATES
 # JSON keys of a queue, the same from either source.
 QUEUE_KEYS = sources.KEYS
 # Parameters that choose queues on /sites/ rather than jobs.
-QUEUE_PARAMS = ("cloud", "vo", "status")
+QUEUE_PARAMS = ("cloud", "vo", "status", "copytool")
 # Job columns whose filter applies to the queues, and the queue expression it applies to.
 QUEUE_FILTER_COLUMNS = {"cloud": "q_cloud", "vo": "q_vo"}
 
@@ -45,10 +45,20 @@ def parse_status(name: str, value: str) -> Q:
     return q & ~Q(q_status__in=exclude) if exclude else q
 
 
+def parse_copytool(name: str, value: str) -> str:
+    """`copytool=` converter: one CRIC copy tool name (BigPanDA's: rucio, xrdcp, gfal, ...)."""
+    if not sources.COPYTOOL_NAME.fullmatch(value.strip()):
+        raise BadRequest(f"{name} must be one copy tool name (letters, digits, _ . -), got '{value}'")
+    return value.strip()
+
+
 def queue_q(params: Params) -> Q:
     """The queues a /sites/ request asks for: cloud= and vo= (the queue's home cloud
-    and VO, with the job value grammar) and status=."""
+    and VO, with the job value grammar), status= and copytool= (BigPanDA's: the queues
+    configured with that copy tool)."""
     q = params.extra.get("status", Q())
+    if "copytool" in params.extra:
+        q &= sources.current().copytool_q(params.extra["copytool"])
     for param, column in QUEUE_FILTER_COLUMNS.items():
         if param in params.filters:
             q &= filter_q(replace(params.filters[param], column=column))

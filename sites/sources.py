@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, Min, Q, QuerySet, Value, When
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce, Left, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, IsNull
 
 from pandamon import introspection
-from pandamon.errors import Misconfigured
+from pandamon.errors import BadRequest, Misconfigured
 from pandamon.routers import PANDA_DB
 from sites.models import Cloudconfig, Schedconfig, SchedconfigJson
 
@@ -40,7 +41,11 @@ COLUMNS: tuple[str, ...] = tuple(f.column for f in Schedconfig._meta.concrete_fi
 _FIELDS = {f.column: f for f in Schedconfig._meta.concrete_fields}
 # ... and the names BigPanDA's /sites/ JSON gives the same values (web contract: compatibility).
 ALIASES = {"comment": "comment_", "atlas_site": "site", "vo": "vo_name"}
-KEYS: tuple[str, ...] = (*COLUMNS, *ALIASES, "panda_resource")
+# legacy_nickname: CRIC's name of the queue in the schedconfig era (BigPanDA sends it); on the legacy source
+# that name is the row's own nickname.
+KEYS: tuple[str, ...] = (*COLUMNS, *ALIASES, "panda_resource", "legacy_nickname")
+# A copytool= value: a CRIC copytools key (it goes into a JSON path).
+COPYTOOL_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def setting() -> str:
@@ -102,6 +107,11 @@ class QueueSource:
         """Clouds as {name, description, tier1}, by name."""
         raise NotImplementedError
 
+    def copytool_q(self, name: str) -> Q:
+        """BigPanDA's copytool=: queues whose CRIC `copytools` has that key."""
+        raise BadRequest(f"copytool: the queue source {self.name} has no copy tools (CRIC's copytools are in "
+                         f"schedconfig_json)")
+
 
 class Legacy(QueueSource):
     def queryset(self) -> QuerySet:
@@ -134,6 +144,10 @@ class Cric(QueueSource):
     def rows(self, qs: QuerySet) -> list[dict]:
         return [_finish(_from_cric(r["panda_queue"], r["data"], r["last_update"]), r["q_cloud"])
                 for r in qs.values("panda_queue", "data", "last_update", "q_cloud")]
+
+    def copytool_q(self, name: str) -> Q:
+        # data -> 'copytools' ->> name: present (not NULL) for a configured tool, on every backend's JSON.
+        return Q(IsNull(KeyTextTransform(name, KeyTransform("copytools", "data")), False))
 
     def clouds(self) -> list[dict]:
         """No cloudconfig: the clouds the queues name, each with its Tier-1 queue's siteid."""
@@ -169,6 +183,7 @@ def _from_cric(panda_queue: str, data, last_update) -> dict:
     if row["lastmod"] is None:
         row["lastmod"] = _typed(_FIELDS["lastmod"], last_update)
     row["panda_resource"] = data.get("panda_resource") or panda_queue
+    row["legacy_nickname"] = data.get("legacy_nickname")
     return row
 
 
@@ -199,6 +214,7 @@ def _finish(row: dict, cloud) -> dict:
     for alias, column in ALIASES.items():
         row[alias] = row[column]
     row.setdefault("panda_resource", row["siteid"])
+    row.setdefault("legacy_nickname", row["nickname"])
     return {k: row[k] for k in KEYS}
 
 

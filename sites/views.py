@@ -25,9 +25,9 @@ from sites.models import QUEUE_STATES
 LIST_COLUMNS = ("siteid", "cloud", "tier", "type", "vo_name", "corecount")
 
 
-@page("sites/sites.html", extra={"status": queries.parse_status})
+@page("sites/sites.html", extra={"status": queries.parse_status, "copytool": queries.parse_copytool})
 def sites(request: HttpRequest, params: Params) -> dict:
-    """Queues chosen by cloud= (the queue's home cloud), vo= (its VO) and status=,
+    """Queues chosen by cloud= (the queue's home cloud), vo= (its VO), status= and copytool=,
     each with every job at its siteid in the window by jobstatus. Other job filters
     (jobtype=, prodsourcelabel=, ...) narrow the counted jobs."""
     chosen = queries.queues(queries.queue_q(params))
@@ -73,13 +73,20 @@ def sites(request: HttpRequest, params: Params) -> dict:
 
 @page("sites/site.html")
 def site(request: HttpRequest, params: Params, name: str) -> dict:
+    """JSON: BigPanDA's list of the queue's {param, value}; with outputs= (site, states, errsByCount, window)
+    pandamon's object, the queue's jobs by state and its errors in the window (computed only then)."""
     queue = queries.find_queue(name)
     siteid = queue["siteid"] or queue["nickname"]
     query = JobQuery(params, extra=Q(computingsite=siteid))
-    states = _in_order(query.counts_by("jobstatus"))
-    errors = errs_by_count(query)
+
+    def wanted(key: str) -> bool:  # BigPanDA's list alone needs no job query
+        return not wants_json(request) or key in (params.outputs or ())
+
+    states = _in_order(query.counts_by("jobstatus")) if wanted("states") else {}
+    errors = errs_by_count(query) if wanted("errsByCount") else []
     selection = {**selection_query(params), "computingsite": siteid}
     return {
+        "_json": bigpanda_params(queue),
         "site": queue,
         "states": states,
         "errsByCount": errors,
@@ -127,6 +134,17 @@ def worker_nodes(request: HttpRequest, params: Params, site: str) -> dict:
         "_suspect_failrate": wns.SUSPECT_FAILRATE,
         "_suspect_min_jobs": wns.SUSPECT_MIN_JOBS,
     }
+
+
+def bigpanda_params(queue: dict) -> list[dict]:
+    """BigPanDA's /site/ JSON: the queue's configuration as {param, value} pairs sorted by param, a dict value
+    written as 'key = value, ...' text; times as the /sites/ rows write them (ISO 8601)."""
+    pairs = []
+    for param, value in queue.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} = {v}" for k, v in value.items())
+        pairs.append({"param": param, "value": value})
+    return sorted(pairs, key=lambda p: p["param"])
 
 
 def _hours(params: Params) -> int:

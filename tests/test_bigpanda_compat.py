@@ -226,8 +226,12 @@ def sites_page(body, sample) -> None:
 
 
 def site_page(body, sample) -> None:
-    # the script links a job's computingsite, which is the queue's siteid
-    assert isinstance(body, dict) and body["site"]["siteid"] == sample.site
+    # BigPanDA's siteInfo JSON: [{param, value}] sorted by param; the script links a job's computingsite, the
+    # queue's siteid
+    assert isinstance(body, list) and all(set(p) == {"param", "value"} for p in body)
+    assert [p["param"] for p in body] == sorted(p["param"] for p in body)
+    values = {p["param"]: p["value"] for p in body}
+    assert values["siteid"] == sample.site and isinstance(values["legacy_nickname"], str)
 
 
 def wns_page(body, sample) -> None:

@@ -98,6 +98,13 @@ def test_user_errors_sites(capsys, url, jobs):
     assert code == 0 and f"pilot:{jobs['failed'].piloterrorcode}" in out
     code, out, _ = run(capsys, "--url", url, "sites", "--json")
     assert code == 0 and isinstance(json.loads(out), list)
+    site = jobs["failed"].computingsite
+    code, out, _ = run(capsys, "--url", url, "site", site, "days=10")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[0] == "atlas_site" and any(line.split() == ["siteid", site] for line in lines)
+    assert "jobs by state: " in out and "failed " in out.split("jobs by state: ")[1]
+    code, out, _ = run(capsys, "--url", url, "site", site, "--json")
+    assert code == 0 and {"param": "siteid", "value": site} in json.loads(out)
 
 
 def test_workers_and_shares(capsys, url, jobs):

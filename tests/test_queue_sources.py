@@ -233,7 +233,7 @@ def test_a_sparse_cric_record_with_a_cloud_list(client, settings, both_sources):
     _, other = get_json(client, "/sites/", {"cloud": "US"})
     assert "Q_TEST_QUEUE" not in {q["nickname"] for q in other}
     response, site = get_json(client, "/site/Q_TEST_QUEUE/")
-    assert response.status_code == 200 and site["site"]["nickname"] == "Q_TEST_QUEUE"
+    assert response.status_code == 200 and {"param": "nickname", "value": "Q_TEST_QUEUE"} in site
     assert client.get("/search/", {"q": "q_test_queue"})["Location"] == "/site/Q_TEST_QUEUE/"
 
 
@@ -241,3 +241,23 @@ def test_a_sparse_cric_record_with_a_cloud_list(client, settings, both_sources):
 def test_data_is_read_as_a_dict_or_as_text(stored):
     value = CricJSONField().from_db_value(stored, None, connections[PANDA_DB])
     assert value == (None if stored is None else {"nickname": "X", "cloud": "US"})
+
+
+@pytest.mark.parametrize("tool, keep", [("rucio", lambda r: True), ("xrdcp", lambda r: r["type"] == "analysis"),
+                                        ("gfal", lambda r: r["tier"] == "T1"), ("nosuchtool", lambda r: False)])
+def test_copytool_chooses_the_queues_cric_configures_with_it(client, settings, both_sources, window, tool, keep):
+    """BigPanDA's copytool=: the queues whose CRIC copytools have that key (the generator's records: rucio
+    everywhere, xrdcp on analysis queues, gfal on Tier-1s), chosen in the database."""
+    query, _ = window
+    body, sql = answer(client, settings, sources.JSON, "/sites/", {**query, "copytool": tool})
+    rows = config.schedconfig_rows(dt.datetime(2026, 1, 1))
+    assert sorted(q["nickname"] for q in body) == sorted(r["nickname"] for r in rows if keep(r))
+    assert any("copytools" in q and tool in q for q in sql)
+    assert all(q["legacy_nickname"] == q["nickname"] for q in body)  # the generator's CRIC keeps the legacy name
+
+
+def test_copytool_is_a_400_where_the_source_has_no_copy_tools(client, settings, both_sources, window):
+    settings.PANDA_QUEUE_SOURCE = sources.LEGACY
+    for query in ({"copytool": "rucio"}, {"copytool": "ru'cio"}):
+        response = client.get("/sites/", {**window[0], **query, "json": ""})
+        assert response.status_code == 400 and "copytool" in response.json()["error"]

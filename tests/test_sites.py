@@ -145,9 +145,12 @@ def busiest_queue(start, end) -> dict:
 def test_site_json_has_configuration_states_and_errors(client, window, by):
     query, (start, end) = window
     queue = busiest_queue(start, end)
-    response, body = get_json(client, f"/site/{queue[by]}/", query)
+    response, pairs = get_json(client, f"/site/{queue[by]}/", query)
     assert response.status_code == 200
+    response, body = get_json(client, f"/site/{queue[by]}/", {**query, "outputs": "site,states,errsByCount,window"})
     assert set(body) == {"site", "states", "errsByCount", "window"}
+    # BigPanDA's list: the same configuration as {param, value}, sorted by param.
+    assert pairs == sorted(({"param": k, "value": v} for k, v in body["site"].items()), key=lambda p: p["param"])
     assert set(body["site"]) == set(QUEUE_KEYS) and body["site"]["siteid"] == queue["siteid"]
     assert body["window"] == {"from": query["date_from"], "to": query["date_to"]}
     expected = {st: n for (s, st), n in site_counts(start, end).items() if s == queue["siteid"]}

@@ -81,7 +81,10 @@ def test_site_by_query_is_the_site_page(client):
     _, direct = get_json(client, f"/site/{name}/")
     response, body = get_json(client, "/site/", {"site": name})
     assert no_redirect(response).status_code == 200
-    assert {k: v for k, v in body.items() if k != "window"} == {k: v for k, v in direct.items() if k != "window"}
+    assert body == direct and {"param": "siteid", "value": name} in body
+    _, direct = get_json(client, f"/site/{name}/", {"outputs": "site,states"})
+    _, body = get_json(client, "/site/", {"site": name, "outputs": "site,states"})
+    assert body == direct and body["states"]
     response, body = get_json(client, "/site/", {})
     assert response.status_code == 400 and "site" in body["error"]
 

@@ -75,9 +75,20 @@ def cric_record(row: dict) -> dict:
         "direct_access_lan": row["type"] == "analysis", "direct_access_wan": False,
         "queues": [{"ce_endpoint": f"{row['gatekeeper']}:9619", "ce_jobmanager": row["jobmanager"],
                     "ce_queue_name": row["localqueue"], "ce_state": "ACTIVE"}],
-        "copytools": {"rucio": {"setup": ""}}, "region": row["cloud"],
+        "copytools": _copytools(row), "region": row["cloud"],
+        "legacy_nickname": row["nickname"],  # the schedconfig era's name, as CRIC keeps it
     })
     return q
+
+
+def _copytools(row: dict) -> dict:
+    """CRIC's copy tools of a queue: rucio everywhere, xrdcp beside it on analysis queues, gfal on Tier-1s."""
+    tools = {"rucio": {"setup": ""}}
+    if row["type"] == "analysis":
+        tools["xrdcp"] = {"setup": ""}
+    if row["tier"] == "T1":
+        tools["gfal"] = {"setup": ""}
+    return tools
 
 
 def schedconfig_json_rows(now: dt.datetime) -> list[dict]:
