@@ -123,7 +123,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/tasks/": Endpoint(
         "Tasks with their progress from JEDI's datasets (BigPanDA's dsinfo) and their jobs", s.TASKS,
         example="/tasks/?days=1&taskname=user.alice.*&datasets=true",
-        description="A JSON list as BigPanDA's. Job-column filters that are task columns (produsername/username, "
+        description="A JSON list as BigPanDA's; with outputs= (tasks, truncated, summary) pandamon's object, "
+                    "summary being the whole selection counted by status, superstatus, tasktype and username. "
+                    "Job-column filters that are task columns (produsername/username, "
                     "reqid, workinggroup, processingtype, gshare, jeditaskid, endtime and the other time ranges) "
                     "apply to the task's own columns.",
         extra={"status": {**NAME, "description": "task states, a|b (e.g. running|failed)"},

@@ -272,12 +272,20 @@ DSINFO = obj({k: INTEGER for k in ("nfiles", "nfilesfinished", "nfilesfailed", "
                                     "pctfailed", "neventsTot", "neventsUsedTot", "neventsRemaining", "neventsOutput")})
 DATASET = {"type": "object", "required": ["jeditaskid", "datasetid", "datasetname", "type"],
            "description": "a jedi_datasets row with percentfinished and scope"}
-TASKS = array(obj({"jeditaskid": INTEGER, "status": STRING, "dsinfo": DSINFO, "datasets": array(DATASET)}))
+TASK_ROW = obj({"jeditaskid": INTEGER, "status": STRING, "dsinfo": DSINFO, "datasets": array(DATASET)})
+# BigPanDA's list; with outputs= pandamon's object (tasks, truncated, summary by status/superstatus/tasktype/username).
+TASKS = {"oneOf": [array(TASK_ROW), {"type": "object", "properties": {
+    "tasks": array(TASK_ROW), "truncated": BOOLEAN,
+    "summary": {"type": "object", "additionalProperties": array(obj({"name": {}, "count": INTEGER}))}}}]}
 
 TASK = obj({"task": {"type": "object"}, "taskparams": {"type": "object"}, "datasets": array(DATASET),
             "statuslog": array({"type": "object"}), "failedfiles": array({"type": "object"}),
             "children": array({"type": "object"}), "states": {}, "jobs": array(ref("Job"))},
-           {"parent": nullable({"type": "object"})})
+           {"parent": nullable({"type": "object"}),
+            # per hour (per day for long tasks): ended jobs by final state, ended_total, and the events the
+            # finished jobs processed (events_finished, events_total)
+            "progress": array(obj({"time": TIME, "ended_total": INTEGER, "events_finished": INTEGER,
+                                   "events_total": INTEGER}))})
 DATASETS = array(DATASET)
 DATASET_PAGE = obj({"dataset": DATASET, "files": array({"type": "object"}), "next": nullable(STRING)})
 FILES = obj({"files": array({"type": "object"}), "jobs": array({"type": "object"})})

@@ -26,9 +26,17 @@ def task_list(request, params: Params) -> dict:
     for task in tasks:
         task["url"] = f"/task/{task['jeditaskid']}/"
     jedi = queries.has_jedi_tasks()
-    return {"_json": tasks, "_tasks": tasks, "_truncated": truncated, "_limit": limit,
-            "_source": "jedi_tasks" if jedi else "jobs",
-            "_summary": queries.summary(params) if jedi and not wants_json(request) else {}}
+    # The summary is computed for the HTML, and for JSON when outputs= asks for it (pandamon's object form:
+    # `tasks`, `truncated`, `summary`; the default JSON is BigPanDA's list).
+    summary = queries.summary(params) if jedi and (not wants_json(request) or "summary" in (params.outputs or ())) \
+        else {}
+    data = {"_json": tasks, "_tasks": tasks, "_truncated": truncated, "_limit": limit,
+            "_source": "jedi_tasks" if jedi else "jobs", "_summary": summary}
+    if wants_json(request) and params.outputs:
+        data.update(tasks=tasks, truncated=truncated,
+                    summary={column: [{"name": value, "count": n} for value, n in counts]
+                             for column, counts in summary.items()})
+    return data
 
 
 @page("tasks/task.html", window_required=False)

@@ -252,3 +252,35 @@ def test_cli_tasks_and_task(live_server, capsys):
     out = capsys.readouterr().out
     want = _dsinfo_sql(taskid)
     assert f"{want['nfilesfinished']} ({want['pctfinished']}%)" in out
+
+
+def test_task_list_summary_in_json_when_outputs_asks_for_it(client):
+    """/tasks/?json is BigPanDA's list; outputs=summary gives pandamon's object with the selection's exact counts
+    by status, superstatus, tasktype and username (the whole selection, not the page: limit=5)."""
+    _, tasks = accept_json(client, "/tasks/?days=3650&tasktype=prod&limit=5")
+    assert isinstance(tasks, list) and len(tasks) == 5
+    _, body = accept_json(client, "/tasks/?days=3650&tasktype=prod&limit=5&outputs=summary,truncated,tasks")
+    assert set(body) == {"summary", "truncated", "tasks"} and body["truncated"] is True
+    assert [x["jeditaskid"] for x in body["tasks"]] == [x["jeditaskid"] for x in tasks]
+    for column in ("status", "superstatus", "tasktype", "username"):
+        want = dict(fetch(f"SELECT {q(column)}, COUNT(*) FROM {t(JediTask)} WHERE tasktype = 'prod' "
+                          f"GROUP BY {q(column)}"))
+        assert {r["name"]: r["count"] for r in body["summary"][column]} == want and want
+    response, _ = accept_json(client, "/tasks/?days=3650&outputs=nosuch")
+    assert response.status_code == 400
+
+
+def test_task_page_events_over_time_equal_plain_sql(client):
+    """The task page's events plot: nevents of the task's finished jobs per bucket, totals equal to plain SQL."""
+    (taskid,), = fetch(f"SELECT jeditaskid FROM {t(JediTask)} WHERE status IN ('done', 'finished') "
+                       f"ORDER BY jeditaskid DESC LIMIT 1")
+    _, data = accept_json(client, f"/task/{taskid}/")
+    union = " UNION ALL ".join(f"SELECT pandaid, nevents FROM {q(name)} "
+                               f"WHERE jeditaskid = %s AND jobstatus = 'finished'" for name in sqlcheck.TABLES)
+    (want,), = fetch(f"SELECT SUM(nevents) FROM (SELECT DISTINCT pandaid, nevents FROM ({union}) u) d",
+                     [taskid] * len(sqlcheck.TABLES))
+    rows = data["progress"]
+    assert want and rows[-1]["events_total"] == want == sum(r["events_finished"] for r in rows)
+    assert all(r["events_finished"] == 0 for r in rows if r["finished"] == 0)
+    html = client.get(f"/task/{taskid}/").content.decode()
+    assert 'data-panel="task-events"' in html
