@@ -109,6 +109,8 @@ def test_both_sources_give_the_same_json(client, settings, both_sources, window,
         query = {**query, **window_query}
     legacy, legacy_sql = answer(client, settings, sources.LEGACY, path, query)
     current, current_sql = answer(client, settings, sources.JSON, path, query)
+    if path.startswith("/wns/"):  # BigPanDA's `built` is the clock's H:M:S: the two answers may straddle a second
+        legacy.pop("built"), current.pop("built")
     assert current == legacy
     assert current, "the page found something"
     assert reads(current_sql, "schedconfig_json") and not reads(current_sql, "schedconfig")
