@@ -114,9 +114,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/users/": Endpoint("User activity in the window", s.USERS, example="/users/?days=2"),
     "/user/{name}/": Endpoint("One user's jobs, tasks and errors", s.USER, not_found=True, example="/user/alice/"),
     "/sites/": Endpoint("Queues with their status and job counts by state", s.SITES,
-                        extra={"status": {**NAME, "description": "queue status: online, offline, test, brokeroff"}},
+                        extra={"status": {**NAME, "description": "queue status: online, offline, test, brokeroff"},
+                               "copytool": {**NAME, "description": "queues whose CRIC copytools have this tool "
+                                                                   "(schedconfig_json only; else a 400)"}},
                         example="/sites/?cloud=US"),
-    "/site/{name}/": Endpoint("One queue: configuration, jobs by state, errors", s.SITE, not_found=True,
+    "/site/{name}/": Endpoint("One queue: BigPanDA's [{param, value}] configuration list; with outputs= (site, "
+                              "states, errsByCount, window) the queue, its jobs by state and errors", s.SITE,
+                              not_found=True,
                               example="/site/AGLT2/"),
     "/wns/{site}/": Endpoint("Worker nodes of a site with finished/failed counts", s.WNS, not_found=True,
                              example="/wns/AGLT2/"),
