@@ -102,8 +102,10 @@ def test_task_filters_equal_plain_sql(client):
     _, got = accept_json(client, f"/tasks/?days=3650&taskname={prefix}*&limit=10000")
     want = {r[0] for r in fetch(f"SELECT jeditaskid FROM {t(JediTask)} WHERE taskname LIKE %s", [prefix + "%"])}
     assert {x["jeditaskid"] for x in got} == want and want
+    (campaign,), = fetch(f"SELECT campaign FROM {t(JediTask)} WHERE campaign IS NOT NULL ORDER BY jeditaskid "
+                         f"LIMIT 1")
     for param, column, value in (("tasktype", "tasktype", "anal"), ("superstatus", "superstatus", "running"),
-                                 ("status", "status", "done")):
+                                 ("status", "status", "done"), ("campaign", "campaign", campaign)):
         _, got = accept_json(client, f"/tasks/?days=3650&{param}={value}&limit=10000")
         want = {r[0] for r in fetch(f"SELECT jeditaskid FROM {t(JediTask)} WHERE {column} = %s", [value])}
         assert {x["jeditaskid"] for x in got} == want and want
