@@ -258,6 +258,23 @@ def test_summaries_accept_sortby_count_and_alpha(client, panda_db, path):
         assert response.status_code == 200, body
 
 
+def test_sortby_orders_the_error_views_job_summary(client, panda_db):
+    """sortby=alpha orders each field's values by name, sortby=count by jobs (most first); same values."""
+    lists = {}
+    for value in ("alpha", "count"):
+        _, body = get_json(client, "/errors/", {"sortby": value, "hours": "24"})
+        lists[value] = {f["field"]: [(i["kname"], i["kvalue"]) for i in f["list"]] for f in body["jobSummary"]}
+    assert lists["alpha"].keys() == lists["count"].keys()
+    reordered = 0
+    for field, by_name in lists["alpha"].items():
+        by_count = lists["count"][field]
+        assert sorted(by_name) == sorted(by_count)
+        assert [str(k) for k, _ in by_name] == sorted(str(k) for k, _ in by_name)
+        assert [n for _, n in by_count] == sorted((n for _, n in by_count), reverse=True)
+        reordered += by_name != by_count
+    assert reordered  # the two orders differ somewhere, or this test shows nothing
+
+
 @pytest.mark.parametrize("value, where, args", [
     ("CERN_central_A", "schedulerid = %s", ["harvester-CERN_central_A"]),
     ("BNL_1|grid_2", "schedulerid IN (%s, %s)", ["harvester-BNL_1", "harvester-grid_2"]),
