@@ -100,9 +100,9 @@ def task(request: HttpRequest, jeditaskid: str, verb: str) -> HttpResponse:
 
 
 def _done(request, action: str, outcomes: list[service.Outcome]) -> HttpResponse:
-    status = 503 if any(o.outcome == "error" for o in outcomes) else 200
+    body, status = _reply(action, outcomes)
     if request.headers.get("Accept", "").startswith("application/json") or "json" in request.GET:
-        return json_response({"action": action, "results": [o.as_dict() for o in outcomes]}, status=status)
+        return json_response(body, status=status)
     return render(request, "actions/done.html", {"action": action, "outcomes": outcomes}, status=status)
 
 
@@ -142,8 +142,8 @@ def api_jobs(request: HttpRequest, verb: str) -> HttpResponse:
         outcomes = service.job_action(actor_of(request, verb), verb, pandaids)
     except (NotAuthenticated, service.LoginNeeded, ServerUnavailable) as error:
         return _failure(request, error)
-    status = 503 if any(o.outcome == "error" for o in outcomes) else 200
-    return json_response({"action": f"job/{verb}", "results": [o.as_dict() for o in outcomes]}, status=status)
+    body, status = _reply(f"job/{verb}", outcomes)
+    return json_response(body, status=status)
 
 
 @json_only
@@ -160,5 +160,16 @@ def api_task(request: HttpRequest, jeditaskid: str, verb: str) -> HttpResponse:
         outcome = service.task_action(actor_of(request, verb), verb, taskid, _json_body(request))
     except (NotAuthenticated, service.LoginNeeded, ServerUnavailable) as error:
         return _failure(request, error)
-    status = {"error": 503, "denied": 403}.get(outcome.outcome, 200)
-    return json_response({"action": f"task/{verb}", "results": [outcome.as_dict()]}, status=status)
+    body, status = _reply(f"task/{verb}", [outcome])
+    if outcome.outcome == "denied":
+        body["error"], status = outcome.message, 403
+    return json_response(body, status=status)
+
+
+def _reply(action: str, outcomes: list[service.Outcome]) -> tuple[dict, int]:
+    """The JSON answer; 503 (with the reason as `error`) when the server could not be asked."""
+    body: dict = {"action": action, "results": [o.as_dict() for o in outcomes]}
+    errors = [o.message for o in outcomes if o.outcome == "error"]
+    if errors:
+        body["error"] = errors[0]
+    return body, 503 if errors else 200

@@ -26,9 +26,10 @@ class Unreachable(Exception):
 
 
 class Client:
-    def __init__(self, base_url: str, *, timeout: float = TIMEOUT_SECONDS):
+    def __init__(self, base_url: str, *, timeout: float = TIMEOUT_SECONDS, token: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.token = token  # a personal API token, for the action endpoints
 
     def url(self, path: str, query: Mapping[str, str] | None = None) -> str:
         url = self.base_url + path
@@ -43,7 +44,8 @@ class Client:
     def post_json(self, path: str, body) -> object:
         request = urllib.request.Request(
             self.url(path), data=json.dumps(body).encode(), method="POST",
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json",
+                     **({"Authorization": f"Token {self.token}"} if self.token else {})},
         )
         return json.loads(self._fetch(request))
 

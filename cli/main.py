@@ -8,10 +8,16 @@
     pandamon workers computingsite=AGLT2 hours=6   # Harvester workers by queue and state
     pandamon shares                                 # global shares: target, running and queued now
     pandamon --json ...                             # the monitor's JSON, unchanged
+    pandamon kill 4616591000 4616792000             # through the PanDA server, as you:
+    pandamon retry 29000557 [--discard-events]      #   a personal API token from /accounts/ in
+    pandamon finish 29000557 [--soft]               #   $PANDAMON_TOKEN or --token-file FILE
 
 Exit status: 0 fine; 1 the monitor refused the request (HTTP 4xx, e.g. a bad
-filter or an unknown job) or, for `status`, some ids are unknown; 2 the monitor
-failed (HTTP 5xx); 3 the monitor cannot be reached; 64 wrong usage.
+filter or an unknown job) or, for `status`, some ids are unknown, or, for
+`kill`/`retry`/`finish`, an action was refused (by the PanDA server or the
+monitor) or the token was not accepted; 2 the monitor failed (HTTP 5xx: for the
+actions also the PanDA server down or not configured); 3 the monitor cannot be
+reached; 64 wrong usage (also: an action without a token).
 """
 
 from __future__ import annotations
@@ -195,6 +201,43 @@ def cmd_site(client: Client, args) -> int:
     return emit("\njobs by state: " + (", ".join(f"{k} {v}" for k, v in states.items()) or "none in the window"))
 
 
+ACTION_COLUMNS = ("pandaid", "jeditaskid", "outcome", "message")
+RETRY_FLAGS = ("no_child_retry", "discard_events", "disable_staging_mode", "keep_gshare_priority",
+               "ignore_hard_exhausted")
+
+
+def _acted(answer: dict, args) -> int:
+    if args.json:
+        emit(json.dumps(answer))
+    else:
+        columns = [c for c in ACTION_COLUMNS if any(c in r for r in answer["results"])]
+        emit(tables.table(answer["results"], columns))
+    return 0 if all(r["outcome"] == "done" for r in answer["results"]) else EXIT_REFUSED
+
+
+def cmd_kill(client: Client, args) -> int:
+    return _acted(client.post_json("/api/actions/jobs/kill/", {"pandaids": args.ids}), args)
+
+
+def cmd_retry(client: Client, args) -> int:
+    options = {flag: True for flag in RETRY_FLAGS if getattr(args, flag)}
+    return _acted(client.post_json(f"/api/actions/task/{args.jeditaskid}/retry/", options), args)
+
+
+def cmd_finish(client: Client, args) -> int:
+    options = {"soft": True} if args.soft else {}
+    return _acted(client.post_json(f"/api/actions/task/{args.jeditaskid}/finish/", options), args)
+
+
+def read_token(path: str | None) -> str | None:
+    """The API token: --token-file, else $PANDAMON_TOKEN, else $PANDAMON_TOKEN_FILE."""
+    path = path or (None if os.environ.get("PANDAMON_TOKEN") else os.environ.get("PANDAMON_TOKEN_FILE"))
+    if path:
+        with open(path) as f:
+            return f.read().strip() or None
+    return os.environ.get("PANDAMON_TOKEN", "").strip() or None
+
+
 def emit(text: str) -> int:
     print(text)
     return 0
@@ -251,6 +294,21 @@ def build_parser() -> Parser:
     user.add_argument("name")
     user.add_argument("filters", nargs="*", metavar="KEY=VALUE")
     user.set_defaults(run=cmd_user)
+
+    kill = commands.add_parser("kill", parents=[common], help="kill jobs through the PanDA server (needs a token)")
+    kill.add_argument("ids", nargs="+", type=int, metavar="PANDAID")
+    kill.set_defaults(run=cmd_kill, acts=True)
+    retry = commands.add_parser("retry", parents=[common], help="retry a task (needs a token)")
+    retry.add_argument("jeditaskid", type=int)
+    for flag in RETRY_FLAGS:
+        retry.add_argument("--" + flag.replace("_", "-"), dest=flag, action="store_true")
+    retry.set_defaults(run=cmd_retry, acts=True)
+    finish = commands.add_parser("finish", parents=[common], help="finish a task (needs a token)")
+    finish.add_argument("jeditaskid", type=int)
+    finish.add_argument("--soft", action="store_true", help="let the running jobs end")
+    finish.set_defaults(run=cmd_finish, acts=True)
+    for command in (kill, retry, finish):
+        command.add_argument("--token-file", metavar="FILE", help="file holding the API token")
     return parser
 
 
@@ -264,7 +322,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.filters = filters(getattr(args, "filters", []))
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
-    client = Client(args.url)
+    token = None
+    if getattr(args, "acts", False):
+        try:
+            token = read_token(args.token_file)
+        except OSError as exc:
+            parser.error(f"cannot read the token file: {exc}")
+        if token is None:
+            parser.error("an action needs a personal API token (make one at /accounts/): "
+                         "set PANDAMON_TOKEN or give --token-file")
+    client = Client(args.url, token=token)
     try:
         return args.run(client, args)
     except ApiError as exc:

@@ -364,3 +364,95 @@ _double = None
 def _remember_double(double):
     global _double
     _double = double
+
+
+# --- scripts: personal API tokens and the CLI ----------------------------------------
+
+def _token_of(sub: str, scopes: list[str]) -> str:
+    from accounts.apitokens import issue
+    from accounts.models import Identity
+
+    logged_in(sub)  # the token acts with the login the monitor keeps for its owner
+    return issue(Identity.objects.get(sub=sub).user, "script", scopes)
+
+
+def test_api_token_is_stored_hashed_and_scoped(jobs, tasks):
+    from accounts.models import ApiToken
+
+    token = _token_of("alice", ["kill"])
+    stored = ApiToken.objects.get()
+    assert token not in (stored.digest, stored.prefix) and len(stored.digest) == 64
+    client = Client(enforce_csrf_checks=True)  # a token needs no CSRF token: it is no cookie
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    done = client.post("/api/actions/jobs/kill/", {"pandaids": [OWN]}, content_type="application/json", **auth)
+    assert done.status_code == 200 and done.json()["results"][0]["outcome"] == "done"
+    assert Action.objects.get(pandaid=OWN).via == "api-token"
+    live = tasks["live"]["jeditaskid"]
+    unscoped = client.post(f"/api/actions/task/{live}/retry/", {}, content_type="application/json", **auth)
+    assert unscoped.status_code == 401 and "not scoped for 'retry'" in unscoped.json()["error"]
+    ApiToken.objects.update(revoked="2026-01-01T00:00:00Z")
+    revoked = client.post("/api/actions/jobs/kill/", {"pandaids": [RUNNING]}, content_type="application/json", **auth)
+    assert revoked.status_code == 401 and "revoked" in revoked.json()["error"]
+    assert row(Jobsactive4, RUNNING)["commandtopilot"] is None
+
+
+def test_tokens_made_and_revoked_on_the_profile_page():
+    from accounts.models import ApiToken
+
+    alice = logged_in("alice")
+    assert alice.post("/accounts/tokens/", {"name": "ci", "scopes": ["kill", "retry"]}).status_code == 302
+    page = alice.get("/accounts/").content.decode()
+    shown = page.split('id="new-token"')[1].split("<code>")[1].split("</code>")[0]
+    assert shown.startswith("pmt_") and ApiToken.objects.get().scopes == ["kill", "retry"]
+    assert shown not in alice.get("/accounts/").content.decode()  # shown once
+    assert alice.post("/accounts/tokens/", {"name": "x", "scopes": ["drop-table"]}).status_code == 400
+    assert alice.post(f"/accounts/tokens/{ApiToken.objects.get().pk}/revoke/").status_code == 302
+    assert ApiToken.objects.get().revoked is not None
+
+
+def test_cli_kill_retry_finish(capsys, live_server, monkeypatch, tmp_path, jobs, tasks):
+    from cli.main import EXIT_REFUSED, EXIT_USAGE, main
+
+    live, ended = tasks["live"]["jeditaskid"], tasks["ended"]["jeditaskid"]
+    url = ["--url", live_server.url]
+    monkeypatch.delenv("PANDAMON_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as no_token:
+        main([*url, "kill", str(OWN)])
+    assert no_token.value.code == EXIT_USAGE and "PANDAMON_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("PANDAMON_TOKEN", _token_of("alice", ["kill"]))
+    assert main([*url, "kill", str(OWN), str(BOBS)]) == EXIT_REFUSED  # Bob's job: denied
+    out = capsys.readouterr().out
+    assert "done" in out and "not your job" in out
+    assert row(Jobsarchived4, OWN)["jobstatus"] == "cancelled"
+    token_file = tmp_path / "token"
+    token_file.write_text(_token_of("towner", ["retry", "finish"]) + "\n")
+    monkeypatch.delenv("PANDAMON_TOKEN")
+    assert main([*url, "finish", str(live), "--soft", "--token-file", str(token_file), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["outcome"] == "done"
+    assert json.loads(double_requests()[-1]["body"]) == {"task_id": live, "soft": True}
+    assert main([*url, "retry", str(ended), "--discard-events", "--token-file", str(token_file)]) == EXIT_REFUSED
+    assert "not your task" in capsys.readouterr().err
+
+
+def test_cli_server_down(capsys, live_server, monkeypatch, settings, jobs):
+    from cli.main import EXIT_SERVER, main
+
+    settings.PANDA_SERVER_URL = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("PANDAMON_TOKEN", _token_of("alice", ["kill"]))
+    assert main(["--url", live_server.url, "kill", str(OWN)]) == EXIT_SERVER
+    assert "the PanDA server is down" in capsys.readouterr().err
+
+
+def test_kill_from_a_job_list(jobs):
+    alice = logged_in("alice")
+    page = alice.get("/jobs/?produsername=Alice+Analyst&date_from=2026-01-10T00:00&date_to=2026-01-11T00:00")
+    text = page.content.decode()
+    link = text.split('id="kill-selection"><a class="button" href="')[1].split('"')[0]
+    # Her live jobs of the page, not the ended one, nobody else's.
+    listed = sorted(int(p) for p in link.split("pandaid=")[1].split(","))
+    assert listed == sorted([OWN, RUNNING, DEFINED])
+    confirm = alice.get(link)
+    assert confirm.content.decode().count('name="pandaid"') == 3
+    results = alice.post("/actions/jobs/kill/?json", {"pandaid": listed}).json()["results"]
+    assert [r["outcome"] for r in results] == ["done"] * 3
+    assert Action.objects.filter(outcome="done").count() == 3

@@ -33,3 +33,15 @@ def task_actions(context, taskid: int, task: dict | None) -> dict:
     allowed = actor is not None and rules.task_action(actor, task).allowed
     return {"taskid": taskid, "buttons": ("kill", "finish", "retry", "reassign") if allowed else (),
             "audit": service.recent(jeditaskid=taskid)}
+
+
+@register.inclusion_tag("actions/_selection.html", takes_context=True)
+def kill_selection(context, table) -> dict:
+    """On a job list: a kill of the listed jobs the viewer may kill (those rows only,
+    at most PANDAMON_KILL_MAX_JOBS), through the confirmation page."""
+    request = context["request"]
+    actor = page_actor(request) if settings.PANDA_SERVER_URL else None
+    if actor is None:
+        return {"pandaids": []}
+    mine = [row["pandaid"] for row in table.data if rules.job_kill(actor, row).allowed]
+    return {"pandaids": mine[:settings.PANDAMON_KILL_MAX_JOBS], "more": len(mine) > settings.PANDAMON_KILL_MAX_JOBS}

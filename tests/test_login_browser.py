@@ -1,0 +1,73 @@
+"""The login in a real browser: headless chromium (Playwright) against a live monitor
+and the test OpenID provider process: log in from a page's header, land back on it,
+see who is logged in and My jobs, log out."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Browser, sync_playwright
+
+from tests import oidc
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Tab
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=["default", "panda"], transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    with oidc.provider() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def test_login_my_jobs_logout(chromium, live_server, settings, issuer):
+    oidc.oidc_settings(settings, issuer)
+    cache.clear()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    # The provider's own page links a stylesheet from a CDN; this machine has no network.
+    context.route(re.compile(r"^https://cdn\.jsdelivr\.net/"),
+                  lambda route: route.fulfill(status=200, body="", content_type="text/css"))
+    tab = Tab(context.new_page(), live_server.url)
+    try:
+        page = tab.open("/sites/")
+        page.click("#login")
+        page.wait_for_url(f"{issuer}/oauth2/authorize*")
+        page.click('button[name="sub"][value="alice"]')  # the provider's consent, as alice
+        page.wait_for_url(f"{live_server.url}/sites/")
+        tab.settled()
+        assert page.inner_text("#whoami") == "Alice Analyst"
+        page.click("#who >> text=My jobs")
+        page.wait_for_url(f"{live_server.url}/jobs/*")
+        tab.settled()
+        assert parse_qs(urlsplit(page.url).query)["produsername"] == ["Alice Analyst"]
+        page.click("#whoami")
+        page.wait_for_url(f"{live_server.url}/accounts/")
+        assert "VO atlas" in page.inner_text("#identity")
+        page.click("#logout")
+        page.wait_for_url(f"{live_server.url}/")
+        tab.settled()
+        assert page.locator("#login").count() == 1 and page.locator("#whoami").count() == 0
+        tab.check()
+    finally:
+        context.close()
