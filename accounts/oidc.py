@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.core.cache import cache
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from accounts.groups import production_vos_of, vos_of
+
+# Authlib and joserfc (with their cryptography) are imported where used: at module level
+# they would weigh on the first request of every worker, which loads every view.
 
 CLIENT_NAME = "panda_oidc"
 METADATA_SECONDS = 600  # the provider's discovery document and keys, cached this long
@@ -31,6 +30,8 @@ def configured() -> bool:
 def client():
     """An Authlib client for the configured provider. Built per use, so settings
     changed by a test or a reload apply; the discovery document is cached."""
+    from authlib.integrations.django_client import OAuth
+
     issuer = settings.PANDAMON_OIDC_ISSUER
     registry = OAuth()
     app = registry.register(
@@ -88,6 +89,10 @@ def check_id_token(id_token: str) -> dict:
     """The claims of an ID token presented as `Authorization: Bearer`, after the checks
     the PanDA server makes too: signature by the provider's key, issuer, audience = our
     client id, expiry. Raises Refused naming what failed."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     app = client()
     try:
         token = _decode(id_token, KeySet.import_key_set(app.fetch_jwk_set()))
@@ -109,7 +114,10 @@ def check_id_token(id_token: str) -> dict:
     return token.claims
 
 
-def _decode(id_token: str, keys: KeySet):
+def _decode(id_token: str, keys):
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     try:
         return jwt.decode(id_token, keys, algorithms=["RS256", "ES256", "PS256"])
     except JoseError:

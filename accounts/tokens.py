@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from authlib.integrations.base_client import OAuthError
 from django.utils import timezone
 from requests import RequestException
 
@@ -36,6 +35,8 @@ def current_id_token(user) -> str | None:
         return tokens.id_token
     if not tokens.refresh_token:
         return None
+    from authlib.integrations.base_client import OAuthError  # see accounts.oidc: imported on use
+
     try:
         fresh = oidc.client().fetch_access_token(grant_type="refresh_token", refresh_token=tokens.refresh_token)
         if not fresh.get("id_token"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from authlib.integrations.base_client import OAuthError
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_required
@@ -44,6 +43,8 @@ def login(request: HttpRequest) -> HttpResponse:
 
 
 def callback(request: HttpRequest) -> HttpResponse:
+    from authlib.integrations.base_client import OAuthError  # see accounts.oidc: imported on use
+
     if not oidc.configured():
         return error_response(request, "login is not configured on this monitor", status=503)
     try:
