@@ -78,7 +78,10 @@ def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         tokens.forget(request.user)
     auth.logout(request)
-    return HttpResponseRedirect("/")
+    target = request.POST.get("next")
+    # Back to the page logged out from, unless it is a personal one.
+    safe = target and not target.startswith(("/accounts/", "/my/")) and _safe_next(request, target) == target
+    return HttpResponseRedirect(target if safe else "/")
 
 
 @login_required

@@ -70,8 +70,8 @@ def test_anonymous_sees_login_link_and_pages_stay_open(client):
 def test_logout(client):
     oidc.login(client, "alice")
     assert client.get("/accounts/logout/").status_code == 405  # a GET never acts
-    response = client.post("/accounts/logout/")
-    assert response.status_code == 302
+    response = client.post("/accounts/logout/", {"next": "https://elsewhere.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
     assert not OIDCTokens.objects.filter(user__username="alice").exists()
     assert client.get("/accounts/").status_code == 302  # to the login
     assert 'id="login"' in client.get("/sites/").content.decode()

@@ -456,3 +456,18 @@ def test_kill_from_a_job_list(jobs):
     results = alice.post("/actions/jobs/kill/?json", {"pandaid": listed}).json()["results"]
     assert [r["outcome"] for r in results] == ["done"] * 3
     assert Action.objects.filter(outcome="done").count() == 3
+
+
+def test_an_expired_login_is_never_relayed(jobs):
+    """The stored ID token has expired and the provider's refresh gives no new ID token
+    (oidc-provider-mock renews access tokens only): log in again, nothing sent."""
+    import datetime as dt
+
+    from accounts.models import OIDCTokens
+
+    alice = logged_in("alice")
+    OIDCTokens.objects.update(expires_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert OIDCTokens.objects.get().refresh_token  # a refresh was possible, and tried
+    response = kill(alice, OWN)
+    assert response.status_code == 401 and "log in again" in response.content.decode()
+    assert double_requests() == [] and row(Jobsactive4, OWN)["jobstatus"] == "activated"

@@ -64,8 +64,9 @@ def test_login_my_jobs_logout(chromium, live_server, settings, issuer):
         page.click("#whoami")
         page.wait_for_url(f"{live_server.url}/accounts/")
         assert "VO atlas" in page.inner_text("#identity")
-        page.click("#logout")
-        page.wait_for_url(f"{live_server.url}/")
+        tab.open("/sites/")
+        page.click("#logout")  # back to the page logged out from
+        page.wait_for_url(f"{live_server.url}/sites/")
         tab.settled()
         assert page.locator("#login").count() == 1 and page.locator("#whoami").count() == 0
         tab.check()
