@@ -26,6 +26,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
+# The demo runs with the public demo secret key, which the monitor refuses without this flag.
+data demo: export PANDAMON_DEMO = 1
+
 data: setup
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py create_panda_schema --replace

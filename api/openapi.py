@@ -296,7 +296,9 @@ def document(base_url: str = "/") -> dict:
                 "Every page of the monitor answers JSON from the same URL with ?json or "
                 "Accept: application/json. Times are UTC, ISO 8601 without offset; durations are seconds. "
                 "Bad input is a 400 with {\"error\": ...}; an unknown object a 404; an unknown parameter a 400 "
-                "that names it. Summaries are exact over the whole window; lists are capped (truncated: true)."
+                "that names it. Summaries are exact over the whole window; lists are capped (truncated: true). "
+                "A method an endpoint does not take (anything but GET and HEAD, besides the POST listed) is a "
+                "405 with {\"error\": ...} and an Allow header."
             ),
         },
         "servers": [{"url": base_url.rstrip("/") or "/"}],

@@ -19,6 +19,7 @@ from api import openapi
 from api.status import COARSE_STATE, MAX_PANDAID, bulk_status
 from jobs.query.status import max_pandaid
 from pandamon.errors import BadRequest
+from pandamon.methods import accepts
 from pandamon.pages import cache_headers, json_payload
 from pandamon.params import MAX_LIST_VALUES, Params, parse_int, parse_params
 from pandamon.responses import error_response, json_only, json_response
@@ -68,6 +69,7 @@ def _only(params: Params, allowed: set[str]) -> None:
         raise BadRequest(f"unknown parameter '{unexpected[0]}' here; accepted: {accepted}")
 
 
+@accepts("POST")
 @json_only
 @csrf_exempt  # a script's POST carries no CSRF token, and it changes nothing
 def jobs_status(request: HttpRequest) -> HttpResponse:

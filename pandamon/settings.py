@@ -8,6 +8,7 @@ import plotly
 
 from pandamon.conf import env_bool, env_int, env_list, env_path, env_str
 from pandamon.dburl import database_from_url
+from pandamon.security import DEMO_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("PANDAMON_DATA_DIR", BASE_DIR / "data")
@@ -15,7 +16,9 @@ DATA_DIR = env_path("PANDAMON_DATA_DIR", BASE_DIR / "data")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("PANDAMON_DEBUG", False)
-SECRET_KEY = env_str("PANDAMON_SECRET_KEY", "pandamon-demo-key-not-for-production-use-0123456789")
+SECRET_KEY = env_str("PANDAMON_SECRET_KEY", DEMO_SECRET_KEY)
+# The demo's own flag: only with it may the monitor run with the public demo key (pandamon.security).
+PANDAMON_DEMO = env_bool("PANDAMON_DEMO", False)
 ALLOWED_HOSTS = env_list("PANDAMON_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: a POST to a GET-only page is a 405 (JSON for JSON endpoints), not a CSRF page.
+    "pandamon.methods.MethodMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a certificate DN from the trusted proxy only (accounts.proxy).
@@ -51,8 +56,47 @@ MIDDLEWARE = [
     "accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "pandamon.middleware.ErrorMiddleware",
 ]
+
+# --- HTTPS (behind a TLS-terminating proxy) ------------------------------------
+# PANDAMON_HTTPS=1 is the one switch of a production deployment: redirect plain HTTP,
+# HSTS for a year (subdomains, preload token), cookies only over HTTPS, and the proxy's
+# X-Forwarded-Proto trusted to say the request came in over HTTPS. Each part can be
+# set on its own. Off by default: the demo and the tests serve plain HTTP on loopback.
+PANDAMON_HTTPS = env_bool("PANDAMON_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("PANDAMON_SSL_REDIRECT", PANDAMON_HTTPS)
+SECURE_HSTS_SECONDS = env_int("PANDAMON_HSTS_SECONDS", 31_536_000 if PANDAMON_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANDAMON_HSTS_INCLUDE_SUBDOMAINS", PANDAMON_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("PANDAMON_HSTS_PRELOAD", PANDAMON_HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES", PANDAMON_HTTPS)
+# The header the proxy sets to the client's scheme (deploy/nginx.conf: X-Forwarded-Proto).
+# Only trust it behind a proxy that always sets it: a client could send it otherwise.
+_proxy_ssl_header = env_str("PANDAMON_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PANDAMON_HTTPS else "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+# The proxy's health probe comes over plain HTTP on loopback, so it is not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- Content-Security-Policy (django-csp) --------------------------------------
+# Everything is served from the project: no inline script or style anywhere (charts and
+# bars get their sizes from scripts, through the DOM), no other origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "pandamon.urls"
 WSGI_APPLICATION = "pandamon.wsgi.application"

@@ -5,10 +5,14 @@ demo uses), so every test reads realistic rows written with plain SQL."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
+
+# The suite's own processes (manage.py, gunicorn) run with the demo secret key: they are the demo.
+os.environ.setdefault("PANDAMON_DEMO", "1")
 
 # Its helpers assert: have pytest explain their failures as it does in test modules.
 pytest.register_assert_rewrite("tests.pages")

@@ -68,6 +68,14 @@ window.pandamon = (function () {
     return el;
   }
 
+  // Progress bars and state-history segments carry their size as data-width (percent) and
+  // data-grow: the Content-Security-Policy allows no inline style attribute, styles set here are fine.
+  function sizeBars() {
+    document.querySelectorAll("[data-width]").forEach((el) => { el.style.width = el.dataset.width + "%"; });
+    document.querySelectorAll("[data-grow]").forEach((el) => { el.style.flexGrow = el.dataset.grow; });
+  }
+
+  document.addEventListener("DOMContentLoaded", sizeBars);
   document.addEventListener("DOMContentLoaded", drawPanels);
   return { register, pageJson, jsonUrl, text };
 })();

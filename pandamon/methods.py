@@ -1,0 +1,50 @@
+"""HTTP methods: every page and JSON endpoint answers GET and HEAD only, unless its view
+says otherwise (`accepts(...)`; the bulk status API takes POST). Anything else is a 405
+with Allow, in JSON for JSON requests. It runs before Django's CSRF check, which would
+otherwise answer a script's POST to /jobs/?json with an HTML 403 page."""
+
+from __future__ import annotations
+
+from django.urls import Resolver404, resolve
+
+from pandamon.responses import error_response
+
+SAFE = ("GET", "HEAD")
+
+
+def accepts(*methods: str):
+    """Declare the methods a view takes besides GET and HEAD."""
+
+    def mark(view):
+        view.http_methods = SAFE + methods
+        return view
+
+    return mark
+
+
+def allowed_methods(view, kwargs: dict) -> tuple[str, ...]:
+    from pandamon.urlforms import without_slash  # its target decides, as it answers in place
+
+    if view is without_slash:
+        try:
+            view = resolve(f"/{kwargs.get('path', '')}/").func
+        except Resolver404:
+            return SAFE
+    return getattr(view, "http_methods", SAFE)
+
+
+class MethodMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        allowed = allowed_methods(view, kwargs)
+        if request.method in allowed:
+            return None
+        response = error_response(request, f"method {request.method[:20]} not allowed here; "
+                                           f"this URL answers {', '.join(allowed)}", status=405)
+        response["Allow"] = ", ".join(allowed)
+        return response
