@@ -44,7 +44,9 @@ class MethodMiddleware:
         allowed = allowed_methods(view, kwargs)
         if request.method in allowed:
             return None
-        response = error_response(request, f"method {request.method[:20]} not allowed here; "
-                                           f"this URL answers {', '.join(allowed)}", status=405)
+        named = [m for m in allowed if m != "HEAD"]
+        verb = "is" if len(named) == 1 else "are"
+        response = error_response(request, f"only {' and '.join(named)} {verb} supported here, "
+                                           f"not {request.method[:20]}", status=405)
         response["Allow"] = ", ".join(allowed)
         return response
