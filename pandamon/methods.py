@@ -46,7 +46,6 @@ class MethodMiddleware:
             return None
         named = [m for m in allowed if m != "HEAD"]
         verb = "is" if len(named) == 1 else "are"
-        response = error_response(request, f"only {' and '.join(named)} {verb} supported here, "
-                                           f"not {request.method[:20]}", status=405)
+        response = error_response(request, f"only {' and '.join(named)} {verb} supported here", status=405)
         response["Allow"] = ", ".join(allowed)
         return response
