@@ -1,7 +1,8 @@
-"""HTTP methods: every page and JSON endpoint answers GET and HEAD only, unless its view
-says otherwise (`accepts(...)`; the bulk status API takes POST). Anything else is a 405
-with Allow, in JSON for JSON requests. It runs before Django's CSRF check, which would
-otherwise answer a script's POST to /jobs/?json with an HTML 403 page."""
+"""HTTP methods: every page (@page) and JSON endpoint (@json_only) answers GET and HEAD
+only, unless its view says otherwise (`accepts(...)`; the bulk status API takes POST).
+Anything else is a 405 with Allow, in JSON for JSON requests. It runs before Django's
+CSRF check, which would otherwise answer a script's POST to /jobs/?json with an HTML 403
+page. Views that declare nothing (the login and action forms) handle methods themselves."""
 
 from __future__ import annotations
 
@@ -22,15 +23,20 @@ def accepts(*methods: str):
     return mark
 
 
-def allowed_methods(view, kwargs: dict) -> tuple[str, ...]:
+def allowed_methods(view, kwargs: dict) -> tuple[str, ...] | None:
+    """The methods the view takes; None: it does not say (it checks them itself)."""
     from pandamon.urlforms import without_slash  # its target decides, as it answers in place
 
     if view is without_slash:
         try:
             view = resolve(f"/{kwargs.get('path', '')}/").func
         except Resolver404:
-            return SAFE
-    return getattr(view, "http_methods", SAFE)
+            return None
+    if hasattr(view, "http_methods"):
+        return view.http_methods
+    if getattr(view, "csrf_exempt", False):  # made for unsafe methods: it checks them itself
+        return None
+    return SAFE if getattr(view, "json_only", False) or hasattr(view, "page_template") else None
 
 
 class MethodMiddleware:
@@ -42,7 +48,7 @@ class MethodMiddleware:
 
     def process_view(self, request, view, args, kwargs):
         allowed = allowed_methods(view, kwargs)
-        if request.method in allowed:
+        if allowed is None or request.method in allowed:
             return None
         named = [m for m in allowed if m != "HEAD"]
         verb = "is" if len(named) == 1 else "are"
