@@ -62,18 +62,22 @@ MIDDLEWARE = [
 
 # --- HTTPS (behind a TLS-terminating proxy) ------------------------------------
 # PANDAMON_HTTPS=1 is the one switch of a production deployment: redirect plain HTTP,
-# HSTS for a year (subdomains, preload token), cookies only over HTTPS, and the proxy's
+# HSTS for a year (subdomains, preload token), cookies only over HTTPS (set with the
+# login settings below), and the proxy's
 # X-Forwarded-Proto trusted to say the request came in over HTTPS. Each part can be
 # set on its own. Off by default: the demo and the tests serve plain HTTP on loopback.
 PANDAMON_HTTPS = env_bool("PANDAMON_HTTPS", False)
 SECURE_SSL_REDIRECT = env_bool("PANDAMON_SSL_REDIRECT", PANDAMON_HTTPS)
 SECURE_HSTS_SECONDS = env_int("PANDAMON_HSTS_SECONDS", 31_536_000 if PANDAMON_HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANDAMON_HSTS_INCLUDE_SUBDOMAINS", PANDAMON_HTTPS)
+# PANDAMON_HSTS_SUBDOMAINS: the same, under the name the login section of the README uses.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANDAMON_HSTS_INCLUDE_SUBDOMAINS",
+                                          env_bool("PANDAMON_HSTS_SUBDOMAINS", PANDAMON_HTTPS))
 SECURE_HSTS_PRELOAD = env_bool("PANDAMON_HSTS_PRELOAD", PANDAMON_HTTPS)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES", PANDAMON_HTTPS)
 # The header the proxy sets to the client's scheme (deploy/nginx.conf: X-Forwarded-Proto).
 # Only trust it behind a proxy that always sets it: a client could send it otherwise.
-_proxy_ssl_header = env_str("PANDAMON_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PANDAMON_HTTPS else "")
+# PANDAMON_BEHIND_TLS_PROXY=1 trusts X-Forwarded-Proto without the rest of the switch.
+_behind_tls_proxy = PANDAMON_HTTPS or env_bool("PANDAMON_BEHIND_TLS_PROXY", False)
+_proxy_ssl_header = env_str("PANDAMON_PROXY_SSL_HEADER", "X-Forwarded-Proto" if _behind_tls_proxy else "")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
 )
@@ -214,14 +218,11 @@ LOGIN_URL = "/accounts/login/"
 # are in accounts.OIDCTokens); in the monitor's database.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES", not DEBUG and bool(PANDAMON_OIDC_ISSUER))
+# Cookies only over HTTPS: with PANDAMON_HTTPS, or when login is configured outside debug
+# (the HTTPS block above has the other production settings).
+SESSION_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES",
+                                 PANDAMON_HTTPS or (not DEBUG and bool(PANDAMON_OIDC_ISSUER)))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Production over HTTPS (README: Login and actions); off by default for the demo on http.
-SECURE_HSTS_SECONDS = env_int("PANDAMON_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANDAMON_HSTS_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = env_bool("PANDAMON_HSTS_PRELOAD", False)
-SECURE_SSL_REDIRECT = env_bool("PANDAMON_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PANDAMON_BEHIND_TLS_PROXY", False) else None
 
 CACHES = {
     "default": {
