@@ -19,6 +19,8 @@ from django.db.backends.signals import connection_created
 def session_statements(connection: BaseDatabaseWrapper) -> list[str]:
     """The SQL that puts a new session in the monitor's mode (none on Oracle: its
     limit is the driver's call timeout, and read-only is the account's grants)."""
+    from pandamon.params.names import MAX_LIST_VALUES  # (it imports the job models)
+
     config = connection.settings_dict
     read_only = config.get("READ_ONLY", False)
     seconds = int(config.get("STATEMENT_TIMEOUT", 0) or 0)
@@ -31,6 +33,11 @@ def session_statements(connection: BaseDatabaseWrapper) -> list[str]:
                 statements.append(f"SET SESSION max_execution_time = {seconds * 1000}")
         if read_only:
             statements.append("SET SESSION TRANSACTION READ ONLY")
+        # Past eq_range_index_dive_limit values (200 by default) in IN lists the optimizer
+        # guesses each value's rows from index statistics instead of looking, and with a few
+        # hundred pandaids in a filter it chose a full archive scan. The monitor takes at
+        # most MAX_LIST_VALUES values in a list: look up every one of them.
+        statements.append(f"SET SESSION eq_range_index_dive_limit = {MAX_LIST_VALUES + 1}")
     elif connection.vendor == "postgresql":
         if seconds:
             statements.append(f"SET statement_timeout = {seconds * 1000}")

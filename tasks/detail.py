@@ -9,6 +9,7 @@ from django.db.models import Q
 from jobs.diagnosis import errorinfo
 from jobs.models.job import ERROR_COMPONENTS
 from jobs.query import JobQuery
+from jobs.query.filters import in_q
 from pandamon import introspection
 from pandamon.params import Params
 from pandamon.routers import PANDA_DB
@@ -79,7 +80,7 @@ def last_errors(pandaids: set[int], using: str = PANDA_DB) -> dict[int, str]:
         return {}
     columns = ("pandaid", *ERROR_COLUMNS)
     out: dict[int, str] = {}
-    for _, qs in JobQuery(Params(), using=using, extra=Q(pandaid__in=sorted(pandaids))).querysets():
+    for _, qs in JobQuery(Params(), using=using, extra=in_q("pandaid", sorted(pandaids))).querysets():
         for row in qs.values(*columns):
             out.setdefault(row["pandaid"], errorinfo(row))
     return out
