@@ -137,7 +137,9 @@ def test_no_hostile_request_gives_a_5xx_or_reflects_its_payload(client, subjects
         else:
             response = client.generic(method, path, data=body or "", content_type=ctype or "", headers=headers,
                                       query_params=query or None)
-        content = b"" if response.streaming else response.content
+        # Read and close a stream: closing releases its admission slot (as a server does).
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        response.close()
         if response.status_code >= 500:
             failures.append(f"{response.status_code} {method} {path} {query!r} {str(body)[:60]!r}: {content[:200]!r}")
             continue
@@ -158,6 +160,7 @@ def test_log_traversal_never_reads_outside_the_log_store(client, subjects):
             response = client.get(f"/job/{subjects['pandaid']}/log/{name}")
             assert response.status_code in (400, 404), (name, response.status_code)
             body = b"".join(response.streaming_content) if response.streaming else response.content
+            response.close()
             assert b"secret" not in body
     finally:
         secret.unlink()
