@@ -23,6 +23,7 @@ through the page's template:
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlencode
 
@@ -31,7 +32,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from pandamon import admission, streams
+from pandamon import admission, streams, summarycache
 from pandamon.errors import BadRequest
 from pandamon.params import WINDOW_PARAMS, Params, parse_params
 from pandamon.responses import dumps, error_response, json_response, wants_json
@@ -55,8 +56,10 @@ def page(
     defaults: Mapping[str, str] | None = None,
     window_required: bool = True,
     cache_seconds: int | None = None,
+    cached: bool = False,
 ):
-    """Decorate a page view; see the module docstring."""
+    """Decorate a page view; see the module docstring. `cached`: an expensive summary,
+    kept in the shared cache by normalised query (pandamon.summarycache)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -66,6 +69,8 @@ def page(
             params = parse_params(request.GET, extra=extra, defaults=defaults, window_required=window_required)
             if params.window is None:  # a lookup by id: cheap, never queued
                 return answer(request, params, kwargs)
+            if cached and settings.PANDAMON_SUMMARY_CACHE:
+                return from_cache(request, params, kwargs)
             release, refusal = admission.admit(request)
             if refusal is not None:
                 return refusal
@@ -85,6 +90,34 @@ def page(
             if isinstance(data, HttpResponse | StreamingHttpResponse):
                 return data
             return cache_headers(respond(request, params, data, template), cache_seconds)
+
+        def from_cache(request: HttpRequest, params: Params, kwargs: dict):
+            """The summary from the shared cache, or computed once (with an admission slot,
+            taken only by the request that computes) while identical requests wait."""
+            name = view.__qualname__
+
+            def compute():
+                release, refusal = admission.admit(request)
+                if refusal is not None:
+                    raise summarycache.Refused(refusal)
+                try:
+                    return view(request, params, **kwargs)
+                finally:
+                    release()
+
+            key = summarycache.key_for(f"{view.__module__}.{name}", request, kwargs, wants_json(request))
+            try:
+                computed_at, data = summarycache.obtain(key, summarycache.freshness(params.window), compute, name)
+            except summarycache.Refused as refused:
+                return refused.response
+            if isinstance(data, HttpResponse | StreamingHttpResponse):
+                return data
+            age = max(0, int(time.time() - computed_at))
+            if JSON_LIST_KEY not in data:
+                data = {**data, summarycache.AGE_KEY: age}
+            response = cache_headers(respond(request, params, data, template), cache_seconds)
+            response["Age"] = str(age)
+            return response
 
         wrapper.page_template = template
         wrapper.page_extra = tuple(extra or ())

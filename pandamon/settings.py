@@ -224,12 +224,26 @@ SESSION_COOKIE_SECURE = env_bool("PANDAMON_SECURE_COOKIES",
                                  PANDAMON_HTTPS or (not DEBUG and bool(PANDAMON_OIDC_ISSUER)))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pandamon",
-    }
-}
+# The cache of expensive summaries and of the admission budget (pandamon.summarycache,
+# pandamon.admission): local memory by default (one per worker process); with
+# PANDAMON_CACHE_URL (redis://host:6379/0) Django's Redis backend, shared by every worker
+# and instance. Short socket timeouts: a cache that hangs must not hang the pages.
+PANDAMON_CACHE_URL = env_str("PANDAMON_CACHE_URL", "")
+if PANDAMON_CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PANDAMON_CACHE_URL,
+        "KEY_PREFIX": "pandamon" + _test_id,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pandamon"}}
+# A summary whose window reaches now is fresh this long; one wholly in the past longer.
+# Identical requests wait at most PANDAMON_SUMMARY_WAIT_SECONDS for the one computing it.
+PANDAMON_SUMMARY_CACHE = env_bool("PANDAMON_SUMMARY_CACHE", True)
+PANDAMON_SUMMARY_FRESH_SECONDS = env_int("PANDAMON_SUMMARY_FRESH_SECONDS", 60)
+PANDAMON_SUMMARY_PAST_SECONDS = env_int("PANDAMON_SUMMARY_PAST_SECONDS", 3600)
+PANDAMON_SUMMARY_WAIT_SECONDS = env_int("PANDAMON_SUMMARY_WAIT_SECONDS", 30)
 
 # --- Static files: served by whitenoise, never from a CDN ---------------------
 STATIC_URL = "/static/"

@@ -25,7 +25,7 @@ from sites.models import QUEUE_STATES
 LIST_COLUMNS = ("siteid", "cloud", "tier", "type", "vo_name", "corecount")
 
 
-@page("sites/sites.html", extra={"status": queries.parse_status, "copytool": queries.parse_copytool})
+@page("sites/sites.html", extra={"status": queries.parse_status, "copytool": queries.parse_copytool}, cached=True)
 def sites(request: HttpRequest, params: Params) -> dict:
     """Queues chosen by cloud= (the queue's home cloud), vo= (its VO), status= and copytool=,
     each with every job at its siteid in the window by jobstatus. Other job filters

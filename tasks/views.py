@@ -15,7 +15,7 @@ from tasks import detail, filters, progress, queries
 MAX_TASKID = 10**12
 
 
-@page("tasks/tasks.html", extra=filters.EXTRA)
+@page("tasks/tasks.html", extra=filters.EXTRA, cached=True)
 def task_list(request, params: Params) -> dict:
     if filters.leading_wildcard(params) and not WINDOW_PARAMS & set(params.raw):
         # A name that starts with * cannot use the name index: only a window the user chose bounds it.

@@ -65,6 +65,13 @@ def django_db_setup(django_db_setup, django_db_blocker, log_root, generated_at):
 
 
 @pytest.fixture(autouse=True)
+def _no_summary_cache(settings):
+    """Tests compute every summary afresh (they add rows and count queries); the cache's
+    own tests (tests/test_summary_cache.py) switch it on."""
+    settings.PANDAMON_SUMMARY_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _log_root_setting(settings, log_root):
     settings.PANDAMON_LOG_ROOT = log_root
 

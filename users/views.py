@@ -23,7 +23,7 @@ from tasks import progress
 from users import activity, bigpanda, queries
 
 
-@page("users/users.html")
+@page("users/users.html", cached=True)
 def users(request: HttpRequest, params: Params) -> dict:
     """Users ranked by jobs in the window. JSON: at most `limit` users (default
     1000); HTML: `display_limit`."""

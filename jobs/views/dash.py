@@ -42,7 +42,7 @@ PLOTTED_STATES = ("finished", "failed")
 HOURLY_UP_TO = dt.timedelta(days=14)
 
 
-@page("jobs/dash.html")
+@page("jobs/dash.html", cached=True)
 def dash(request, params: Params):
     check_outputs(params, JSON_KEYS)
     query = JobQuery(params)

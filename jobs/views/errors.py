@@ -46,7 +46,7 @@ HTML_ERRORS = 4  # errors shown per breakdown row
 CHART_ERRORS = 15
 
 
-@page("jobs/errors.html", defaults=DEFAULTS)
+@page("jobs/errors.html", defaults=DEFAULTS, cached=True)
 def errors(request, params: Params):
     if params.fields:
         # BigPanDA's fields= on its error view picks the summaries; ours is outputs=.
