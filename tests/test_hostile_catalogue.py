@@ -16,7 +16,7 @@ from jobs.models import JobsStatuslog
 from jobs.query.lookup import find_job
 from tasks.models import JediTask
 
-pytestmark = pytest.mark.django_db(databases=["default", "panda"])
+pytestmark = pytest.mark.django_db(databases=["default", "panda"], transaction=True)
 
 INJECTIONS = [
     "' OR '1'='1",
