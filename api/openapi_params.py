@@ -87,7 +87,8 @@ def control_params() -> dict[str, dict]:
         "jobtype": {"type": "string", "pattern": rf"^\s*({jobtypes})\s*$",
                     "description": ", ".join(JOBTYPES) + " (BigPanDA's anal*, prod* too)"},
         "mode": {"type": "string", "pattern": rf"^\s*({'|'.join(_ci(m) for m in MODES)})\s*$",
-                 "description": "drop: hide attempts superseded by a retry; nodrop (default): every attempt"},
+                 "description": "drop: hide attempts superseded by a retry (/jobs/ says how many: `dropped`); "
+                                "nodrop (default): every attempt; dropped (pandamon's): only the superseded ones"},
         "extra": {"type": "string", "description": "BigPanDA's view flags, comma-separated: checklogs (/jobs/: "
                                                   "is_log_available from the log store); unknown ones are ignored"},
         "harvesterinstance": {"type": "string", "minLength": 1,

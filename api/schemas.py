@@ -146,6 +146,9 @@ JOBS = page({
     "errsByCount": array(ref("ErrorCount")),
     "limit": INTEGER,
     "truncated": BOOLEAN,
+}, {
+    # Ours, under mode=drop only: how many attempts of the selection a retry superseded, and their list.
+    "dropped": obj({"count": INTEGER, "url": STRING}),
 })
 
 JOB = obj({

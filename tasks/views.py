@@ -45,7 +45,7 @@ def task_page(request, params: Params, taskid: str) -> dict:
     query, column = queries.task_query(tid, params)
     states = dict(query.counts_by("jobstatus"))
     # Attempt-aware: each input's last attempt only (the attempts a retry replaced are dropped).
-    last_states = dict(queries.task_query(tid, dataclasses.replace(params, drop=True))[0].counts_by("jobstatus")) \
+    last_states = dict(queries.task_query(tid, dataclasses.replace(params, mode="drop"))[0].counts_by("jobstatus")) \
         if column == "jeditaskid" and queries.has_retry_history() else None
     task = queries.task_row(tid, states, column)
     if task is None:

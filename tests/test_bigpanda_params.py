@@ -179,6 +179,27 @@ def test_drop_lowers_the_summary_counts_by_the_dropped_jobs(client, retry_histor
         assert n - grouped_drop.get(state, 0) == gone, state
 
 
+def test_drop_says_how_many_it_hid_and_lists_exactly_those(client, retry_history, generated_at):
+    window, (start, end) = explicit_window(generated_at, days=10)
+    where, args = sqlcheck.window_where(start, end)
+    superseded = _superseded(where, args, retry_history)
+    assert superseded > 0
+    _, body = get_json(client, "/jobs/", {**window, "mode": "drop", "limit": "1"})
+    assert body["dropped"]["count"] == superseded
+    assert _count({**window, "mode": "dropped"}) == superseded
+    assert _count({**window, "mode": "drop"}) + superseded == _count(window)
+    response = client.get(body["dropped"]["url"] + f"&json&limit={superseded + 10}", HTTP_ACCEPT="application/json")
+    listed = [job["pandaid"] for job in response.json()["jobs"]]
+    assert len(listed) == len(set(listed)) == superseded
+    marks = ", ".join(["%s"] * len(listed))
+    assert _scalar(f"SELECT COUNT(DISTINCT oldpandaid) FROM {retry_history} WHERE relationtype = 'retry' "
+                   f"AND oldpandaid IN ({marks})", listed) == superseded
+    html = client.get("/jobs/", {**window, "mode": "drop"}).content.decode()
+    assert f"mode=drop: {superseded:,} attempt" in html and "mode=dropped" in html
+    _, plain = get_json(client, "/jobs/", {**window, "limit": "1"})
+    assert "dropped" not in plain
+
+
 def test_drop_also_hides_a_retried_jobset(retry_history, generated_at):
     window, (start, end) = explicit_window(generated_at, days=10)
     where, args = sqlcheck.window_where(start, end)

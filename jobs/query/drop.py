@@ -30,9 +30,11 @@ def superseded_q() -> Q:
     return retried | jobset_retried
 
 
-def drop_q(drop: bool) -> Q:
-    if not drop:
+def drop_q(mode: str) -> Q:
+    """mode=drop: the jobs no retry superseded; mode=dropped: only the superseded ones."""
+    if mode == "nodrop":
         return Q()
     if not introspection.has_table(JediJobRetryHistory):
-        raise BadRequest("mode=drop needs PanDA's jedi_job_retry_history, which this database lacks; use mode=nodrop")
-    return ~superseded_q()
+        raise BadRequest(f"mode={mode} needs PanDA's jedi_job_retry_history, which this database lacks; "
+                         f"use mode=nodrop")
+    return ~superseded_q() if mode == "drop" else superseded_q()

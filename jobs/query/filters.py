@@ -68,7 +68,7 @@ def region_q(region: ColumnFilter | None) -> Q:
 
 
 def params_q(params: Params) -> Q:
-    q = jobtype_q(params.jobtype) & drop_q(params.drop) & region_q(params.region)
+    q = jobtype_q(params.jobtype) & drop_q(params.mode) & region_q(params.region)
     for f in params.filters.values():
         q &= filter_q(f)
     return q

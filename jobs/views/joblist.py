@@ -19,6 +19,7 @@ CSV: `export=csv` streams every row of the selection (`fields=` picks columns).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
@@ -47,7 +48,7 @@ STREAM_ROWS = 5000
 DEFAULT_LIMIT, TASK_LIMIT = 20_000, 200_000
 # extra=checklogs asks an HTTP log store once per job: for this many jobs of an answer at most.
 CHECKLOGS_HTTP_MAX = 1000
-JSON_KEYS = ("selectionsummary", "errsByCount", *LIST_KEYS, "window")
+JSON_KEYS = ("selectionsummary", "errsByCount", "dropped", *LIST_KEYS, "window")
 
 
 def parse_export(name: str, value: str) -> str:
@@ -68,6 +69,8 @@ def jobs(request, params: Params):
         data["selectionsummary"] = query.attribute_summary()
     if needs(request, params, "errsByCount", html=False):
         data["errsByCount"] = errs_by_count(query)
+    if params.drop and needs(request, params, "dropped", html=True):
+        data["dropped"] = dropped(request.path, params)
     if wants_json(request):
         if not any(needs(request, params, key, html=False) for key in LIST_KEYS):
             return data
@@ -97,6 +100,13 @@ def jobs(request, params: Params):
     data["_filters"] = filter_chips(request.path, params)
     data["_error_columns"] = CODE_COLUMN
     return data
+
+
+def dropped(path: str, params: Params) -> dict:
+    """Under mode=drop: how many attempts of the selection a retry superseded (hidden here), and the
+    list of exactly those (mode=dropped)."""
+    hidden = dataclasses.replace(params, mode="dropped")
+    return {"count": JobQuery(hidden).count(), "url": link(path, **{**selection_query(params), "mode": "dropped"})}
 
 
 def json_limit(params: Params) -> int:

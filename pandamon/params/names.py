@@ -44,8 +44,9 @@ COLUMN_SYNONYMS = {"user": "produsername", "username": "produsername", "resource
 # BigPanDA matches jobtype by prefix (anal*, prod*) and knows esmerge.
 JOBTYPES["esmerge"] = ("eventservice", (2,))
 JOBTYPE_PREFIXES = (("anal", "analysis"), ("prod", "production"))
-# mode=drop hides attempts superseded by a retry (jobs.query.drop); nodrop, the default, shows all.
-MODES = ("drop", "nodrop")
+# mode=drop hides attempts superseded by a retry (jobs.query.drop); nodrop, the default, shows all;
+# dropped (pandamon's own) selects only the attempts drop hides, for the link "N hidden by mode=drop".
+MODES = ("drop", "nodrop", "dropped")
 # BigPanDA's <column>range=A|B, and <column>_from / <column>_to, on a job's time columns:
 # a time range on that column that replaces the window.
 TIME_COLUMNS = tuple(c for c, f in JOB_FIELDS.items() if isinstance(f, models.DateTimeField))

@@ -54,7 +54,7 @@ class Params:
     fields: tuple[str, ...] | None = None
     outputs: tuple[str, ...] | None = None
     extra: dict[str, object] = field(default_factory=dict)
-    drop: bool = False
+    mode: str = "nodrop"  # mode=drop|nodrop|dropped (names.MODES)
     # sortby=count|alpha: how a summary orders its values (None: the page's default); lists keep `sort`.
     summary_sort: str | None = None
     # BigPanDA's region: the jobs of the queues whose cloud it is (a cloud filter on the queues).
@@ -66,6 +66,10 @@ class Params:
 
     def filter_value(self, column: str) -> str | None:
         return self.raw.get(column)
+
+    @property
+    def drop(self) -> bool:
+        return self.mode == "drop"
 
 
 def parse_params(
@@ -108,7 +112,7 @@ def parse_params(
         mode = nonempty("mode", raw["mode"]).lower()
         if mode not in MODES:
             raise BadRequest(f"mode must be one of {', '.join(MODES)}, got '{mode}'")
-        params.drop = mode == "drop"
+        params.mode = mode
     if "region" in raw:
         params.region = parse_filter("cloud", nonempty("region", raw["region"]))
     if "extra" in raw:
