@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from pandamon import metrics
 from pandamon.responses import error_response
 
 _slots_lock = threading.Lock()
@@ -47,7 +48,8 @@ def _over_budget(request: HttpRequest) -> bool:
         return False
 
 
-def refused(request: HttpRequest, why: str, retry_after: int):
+def refused(request: HttpRequest, why: str, retry_after: int, reason: str):
+    metrics.ADMISSION_REJECTIONS.labels(reason).inc()
     response = error_response(request, why, status=429)
     response["Retry-After"] = str(retry_after)
     return response
@@ -58,12 +60,12 @@ def admit(request: HttpRequest):
     if _over_budget(request):
         return None, refused(request, f"too many expensive requests from your address (at most "
                                       f"{settings.PANDAMON_CLIENT_BUDGET} a minute, PANDAMON_CLIENT_BUDGET); "
-                                      "try again in a minute or narrow the window", 60)
+                                      "try again in a minute or narrow the window", 60, "client_budget")
     pool = _pool()
     if not pool.acquire(timeout=settings.PANDAMON_SLOT_WAIT_SECONDS):
         return None, refused(request, f"the monitor is busy with other expensive requests (at most "
                                       f"{settings.PANDAMON_EXPENSIVE_SLOTS} at a time per worker, "
-                                      "PANDAMON_EXPENSIVE_SLOTS); try again shortly", 5)
+                                      "PANDAMON_EXPENSIVE_SLOTS); try again shortly", 5, "slots")
     released = threading.Event()
 
     def release() -> None:

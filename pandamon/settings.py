@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its duration and log line cover every answer, refusals included (pandamon.metrics).
+    "pandamon.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -269,4 +271,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("PANDAMON_LOG_LEVEL", "WARNING")},
+    # One line per request (view, status, db_ms, ms): INFO logs them, WARNING silences them.
+    "loggers": {"pandamon.request": {"handlers": ["console"], "propagate": False,
+                                     "level": env_str("PANDAMON_REQUEST_LOG_LEVEL", "INFO")}},
 }

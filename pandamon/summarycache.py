@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from django.conf import settings
 from django.core.cache import cache
 
+from pandamon import metrics
 from pandamon import window as windows
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Refused(Exception):
 def count(outcome: str, view: str) -> None:
     with _stats_lock:
         stats[(outcome, view)] += 1
+    metrics.CACHE_EVENTS.labels(view, outcome).inc()
 
 
 def freshness(window) -> int:

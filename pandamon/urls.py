@@ -1,10 +1,11 @@
 from django.urls import include, path, re_path
 
-from pandamon import search, urlforms, views
+from pandamon import metrics, search, urlforms, views
 
 urlpatterns = [
     path("robots.txt", views.robots_txt),
     path("health/", views.health),
+    path("metrics/", metrics.metrics),
     path("search/", search.search),
     path("", include("jobs.urls")),
     path("", include("dashboards.urls")),
