@@ -10,7 +10,10 @@ short (PANDAMON_SUMMARY_FRESH_SECONDS) for a window reaching now, long
 No stampede: the first request for a missing answer takes a lock in the cache (an atomic
 add); identical requests arriving meanwhile wait for its answer instead of recomputing,
 and take no admission slot while waiting. A waiter that waits longer than
-PANDAMON_SUMMARY_WAIT_SECONDS computes itself. The answer says how old it is (an Age
+PANDAMON_SUMMARY_WAIT_SECONDS computes itself. The lock is a short lease
+(LEASE_SECONDS) that the computing request renews while it works, so the lock of an
+instance killed mid-computation lapses within seconds instead of holding every other
+instance's waiters for the whole wait. The answer says how old it is (an Age
 header, and `cache_age_seconds` in JSON objects).
 
 The cache is a help, never a dependency: if it fails (Redis down), the page is computed
@@ -28,6 +31,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,6 +103,26 @@ def _safely(operation: Callable, default=None):
     return result
 
 
+# The lock's lease, renewed every LEASE_SECONDS / 3 while its holder computes.
+LEASE_SECONDS = 15
+
+
+@contextmanager
+def _renewed(lock: str) -> Iterator[None]:
+    """Keep the lease on `lock` alive while the body runs (a daemon thread touching it)."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(LEASE_SECONDS / 3):
+            _safely(lambda: cache.touch(lock, LEASE_SECONDS))
+
+    threading.Thread(target=renew, daemon=True, name="summarycache-lease").start()
+    try:
+        yield
+    finally:
+        done.set()
+
+
 def obtain(key: str, fresh_seconds: int, compute: Callable[[], object], view: str):
     """(computed_at as a Unix time, data): from the cache, from the request computing it
     now, or computed here (then stored when it can be)."""
@@ -108,17 +132,21 @@ def obtain(key: str, fresh_seconds: int, compute: Callable[[], object], view: st
         return entry
     lock, token = key + ":lock", uuid.uuid4().hex
     waited_until = time.monotonic() + settings.PANDAMON_SUMMARY_WAIT_SECONDS
-    locked = _safely(lambda: cache.add(lock, token, timeout=settings.PANDAMON_SUMMARY_WAIT_SECONDS + 5), True)
+    locked = _safely(lambda: cache.add(lock, token, timeout=LEASE_SECONDS), True)
     while not locked and time.monotonic() < waited_until:
         time.sleep(0.05)
         entry = _safely(lambda: cache.get(key))
         if entry is not None:
             count("wait", view)
             return entry
-        locked = _safely(lambda: cache.add(lock, token, timeout=settings.PANDAMON_SUMMARY_WAIT_SECONDS + 5), True)
+        locked = _safely(lambda: cache.add(lock, token, timeout=LEASE_SECONDS), True)
     count("miss", view)
     try:
-        data = compute()
+        if locked:
+            with _renewed(lock):
+                data = compute()
+        else:
+            data = compute()
         entry = (time.time(), data)
         if cacheable(data):
             try:

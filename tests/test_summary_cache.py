@@ -130,3 +130,30 @@ def test_a_cache_that_is_down_costs_only_the_computation(client, settings, caplo
         response = client.get("/errors/?json&hours=5")
         assert response.status_code == 200 and response.json()[summarycache.AGE_KEY] == 0
     assert sum("summary cache unavailable" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_killed_holders_lock_lapses_and_a_live_holder_keeps_its_own(redis_cache, monkeypatch):
+    """The lock is a lease: one left by an instance killed mid-computation lapses within it (the waiter
+    computes after about a lease, not after PANDAMON_SUMMARY_WAIT_SECONDS); a live holder renews it."""
+    monkeypatch.setattr(summarycache, "LEASE_SECONDS", 1)
+    key = f"lease-{uuid.uuid4().hex}"
+    cache.add(key + ":lock", "token-of-a-killed-instance", timeout=1)
+    started = time.monotonic()
+    _, data = summarycache.obtain(key, 60, lambda: {"n": 1}, "lease")
+    assert data == {"n": 1} and time.monotonic() - started < 5
+
+    slow, computed = f"lease-{uuid.uuid4().hex}", []
+
+    def compute():
+        computed.append(1)
+        time.sleep(3)  # three leases long
+        return {"n": 2}
+
+    holder = threading.Thread(target=summarycache.obtain, args=(slow, 60, compute, "lease"))
+    holder.start()
+    time.sleep(2.2)
+    client, prefix = redis_cache
+    assert 0 < client.ttl(f"{prefix}:1:{slow}:lock") <= 1  # a lease of one second, renewed past it
+    _, data = summarycache.obtain(slow, 60, lambda: computed.append(1) or {"n": 3}, "lease")
+    holder.join()
+    assert data == {"n": 2} and computed == [1]  # the second request waited for the holder's answer
