@@ -13,7 +13,9 @@ class Identity(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identity")
     issuer = models.CharField(max_length=255, blank=True)
-    sub = models.CharField(max_length=255, blank=True)
+    # NULL for certificate logins: NULLs never collide in a unique index, on every backend (MariaDB has
+    # no conditional unique constraint, so "unique unless empty" cannot be said there).
+    sub = models.CharField(max_length=255, blank=True, null=True, default=None)
     produsername = models.CharField(max_length=255, blank=True)
     dn = models.CharField(max_length=512, blank=True)
     vos = models.JSONField(default=list)
@@ -21,9 +23,8 @@ class Identity(models.Model):
 
     class Meta:
         constraints = [
-            # One Django user per OIDC subject of one issuer (empty for certificate logins).
-            models.UniqueConstraint(fields=["issuer", "sub"], name="identity_issuer_sub",
-                                    condition=~models.Q(sub="")),
+            # One Django user per OIDC subject of one issuer.
+            models.UniqueConstraint(fields=["issuer", "sub"], name="identity_issuer_sub_unique"),
         ]
 
     def __str__(self) -> str:

@@ -244,3 +244,18 @@ def test_check_deploy_is_clean_with_login_configured(panda_db):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_one_user_per_oidc_subject_and_certificate_logins_never_collide():
+    """(issuer, sub) is unique on every backend (MariaDB included: no conditional constraint is needed);
+    certificate logins have no subject (NULL), so any number of them coexist."""
+    from django.contrib.auth.models import User
+    from django.db import IntegrityError, transaction
+
+    users = [User.objects.create(username=f"identity-test-{n}") for n in range(4)]
+    Identity.objects.create(user=users[0], dn="/DC=ch/DC=cern/CN=Alice")
+    Identity.objects.create(user=users[1], dn="/DC=ch/DC=cern/CN=Bob")
+    Identity.objects.create(user=users[2], issuer="https://op.example.org", sub="1234")
+    with pytest.raises(IntegrityError), transaction.atomic(using="default"):
+        Identity.objects.create(user=users[3], issuer="https://op.example.org", sub="1234")
+    assert Identity.objects.filter(sub__isnull=True).count() == 2
