@@ -7,7 +7,8 @@
 --start runs deploy/gunicorn.conf.py (GUNICORN_WORKERS=--workers) behind deploy/nginx.conf on free loopback
 ports, as the serving tests do; without it, --url names a running proxy. The pass is run twice: "cold"
 (the summary cache flushed first when PANDAMON_CACHE_URL is a Redis) and "warm" right after. Prints, per
-page, requests, errors (any status but 200, or no answer), p50/p95/p99 in ms, and the requests/s of the pass.
+page, requests, 429s (admission control), other errors (any other status, or no answer), and
+p50/p95/p99 in ms of the 200s, and the requests/s of the pass.
 Run by hand; never a timed test.
 """
 
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -95,7 +97,7 @@ def pages(base: str) -> list[str]:
 
 
 def run_pass(base: str, urls: list[str], clients: int, per_client: int) -> tuple[dict, float]:
-    results: dict[str, list[tuple[float, bool]]] = {u: [] for u in urls}
+    results: dict[str, list[tuple[float, int]]] = {u: [] for u in urls}  # (seconds, status; 0: no answer)
     lock, barrier = threading.Lock(), threading.Barrier(clients)
 
     def client(n: int) -> None:
@@ -105,11 +107,11 @@ def run_pass(base: str, urls: list[str], clients: int, per_client: int) -> tuple
                 url = urls[(n + i) % len(urls)]
                 started = time.perf_counter()
                 try:
-                    ok = s.get(base + url, timeout=120).status_code == 200
+                    status = s.get(base + url, timeout=120).status_code
                 except requests.RequestException:
-                    ok = False
+                    status = 0
                 with lock:
-                    results[url].append((time.perf_counter() - started, ok))
+                    results[url].append((time.perf_counter() - started, status))
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     started = time.perf_counter()
@@ -122,15 +124,18 @@ def run_pass(base: str, urls: list[str], clients: int, per_client: int) -> tuple
 
 def report(name: str, results: dict, elapsed: float) -> None:
     total = sum(len(v) for v in results.values())
-    errors = sum(not ok for v in results.values() for _, ok in v)
-    print(f"\n{name}: {total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s, {errors} errors")
-    print(f"{'page':<48} {'n':>4} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    statuses = Counter(status for v in results.values() for _, status in v)
+    print(f"\n{name}: {total} requests in {elapsed:.1f} s = {total / elapsed:.1f} requests/s; statuses "
+          f"{dict(sorted(statuses.items()))} (429: refused by admission control, 0: no answer)")
+    print(f"{'page':<48} {'n':>4} {'429':>4} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for url, rows in results.items():
         if not rows:
             continue
-        times = sorted(t * 1000 for t, _ in rows)
+        times = sorted(t * 1000 for t, status in rows if status == 200) or [0.0]
         q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
-        print(f"{url[:48]:<48} {len(rows):>4} {sum(not ok for _, ok in rows):>4} "
+        refused = sum(status == 429 for _, status in rows)
+        failed = sum(status not in (200, 429) for _, status in rows)
+        print(f"{url[:48]:<48} {len(rows):>4} {refused:>4} {failed:>4} "
               f"{q[49]:>8.0f} {q[94]:>8.0f} {q[98]:>8.0f}")
 
 
