@@ -4,17 +4,14 @@ see who is logged in and My jobs, log out."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
-from playwright.sync_api import Browser, sync_playwright
 
 from tests import oidc
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Tab
+from tests.test_browser import Tab, browser  # noqa: F401  (the module-scoped chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=["default", "panda"], transaction=True)]
 
@@ -25,26 +22,10 @@ def issuer():
         yield url
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def test_login_my_jobs_logout(chromium, live_server, settings, issuer):
+def test_login_my_jobs_logout(browser, live_server, settings, issuer):  # noqa: F811
     oidc.oidc_settings(settings, issuer)
     cache.clear()
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     # The provider's own page links a stylesheet from a CDN; this machine has no network.
     context.route(re.compile(r"^https://cdn\.jsdelivr\.net/"),
                   lambda route: route.fulfill(status=200, body="", content_type="text/css"))
