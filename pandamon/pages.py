@@ -101,9 +101,13 @@ def page(
                 if refusal is not None:
                     raise summarycache.Refused(refusal)
                 try:
-                    return view(request, params, **kwargs)
+                    data = view(request, params, **kwargs)
                 finally:
                     release()
+                if isinstance(data, dict) and JSON_LIST_KEY not in data and params.window is not None:
+                    # The window the answer was computed over, not each later reader's own "now".
+                    data.setdefault("window", params.window.as_json())
+                return data
 
             key = summarycache.key_for(f"{view.__module__}.{name}", request, kwargs, wants_json(request))
             try:
