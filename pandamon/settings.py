@@ -246,6 +246,8 @@ PANDAMON_SUMMARY_CACHE = env_bool("PANDAMON_SUMMARY_CACHE", True)
 PANDAMON_SUMMARY_FRESH_SECONDS = env_int("PANDAMON_SUMMARY_FRESH_SECONDS", 60)
 PANDAMON_SUMMARY_PAST_SECONDS = env_int("PANDAMON_SUMMARY_PAST_SECONDS", 3600)
 PANDAMON_SUMMARY_WAIT_SECONDS = env_int("PANDAMON_SUMMARY_WAIT_SECONDS", 30)
+# The computing request's lock is a lease it renews: a killed instance's lock lapses after this.
+PANDAMON_SUMMARY_LEASE_SECONDS = env_int("PANDAMON_SUMMARY_LEASE_SECONDS", 15)
 
 # --- Static files: served by whitenoise, never from a CDN ---------------------
 STATIC_URL = "/static/"

@@ -11,7 +11,7 @@ No stampede: the first request for a missing answer takes a lock in the cache (a
 add); identical requests arriving meanwhile wait for its answer instead of recomputing,
 and take no admission slot while waiting. A waiter that waits longer than
 PANDAMON_SUMMARY_WAIT_SECONDS computes itself. The lock is a short lease
-(LEASE_SECONDS) that the computing request renews while it works, so the lock of an
+(PANDAMON_SUMMARY_LEASE_SECONDS) that the computing request renews while it works, so the lock of an
 instance killed mid-computation lapses within seconds instead of holding every other
 instance's waiters for the whole wait. The answer says how old it is (an Age
 header, and `cache_age_seconds` in JSON objects).
@@ -103,18 +103,14 @@ def _safely(operation: Callable, default=None):
     return result
 
 
-# The lock's lease, renewed every LEASE_SECONDS / 3 while its holder computes.
-LEASE_SECONDS = 15
-
-
 @contextmanager
 def _renewed(lock: str) -> Iterator[None]:
     """Keep the lease on `lock` alive while the body runs (a daemon thread touching it)."""
     done = threading.Event()
 
     def renew() -> None:
-        while not done.wait(LEASE_SECONDS / 3):
-            _safely(lambda: cache.touch(lock, LEASE_SECONDS))
+        while not done.wait(settings.PANDAMON_SUMMARY_LEASE_SECONDS / 3):
+            _safely(lambda: cache.touch(lock, settings.PANDAMON_SUMMARY_LEASE_SECONDS))
 
     threading.Thread(target=renew, daemon=True, name="summarycache-lease").start()
     try:
@@ -132,14 +128,14 @@ def obtain(key: str, fresh_seconds: int, compute: Callable[[], object], view: st
         return entry
     lock, token = key + ":lock", uuid.uuid4().hex
     waited_until = time.monotonic() + settings.PANDAMON_SUMMARY_WAIT_SECONDS
-    locked = _safely(lambda: cache.add(lock, token, timeout=LEASE_SECONDS), True)
+    locked = _safely(lambda: cache.add(lock, token, timeout=settings.PANDAMON_SUMMARY_LEASE_SECONDS), True)
     while not locked and time.monotonic() < waited_until:
         time.sleep(0.05)
         entry = _safely(lambda: cache.get(key))
         if entry is not None:
             count("wait", view)
             return entry
-        locked = _safely(lambda: cache.add(lock, token, timeout=LEASE_SECONDS), True)
+        locked = _safely(lambda: cache.add(lock, token, timeout=settings.PANDAMON_SUMMARY_LEASE_SECONDS), True)
     count("miss", view)
     try:
         if locked:

@@ -132,10 +132,10 @@ def test_a_cache_that_is_down_costs_only_the_computation(client, settings, caplo
     assert sum("summary cache unavailable" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_a_killed_holders_lock_lapses_and_a_live_holder_keeps_its_own(redis_cache, monkeypatch):
+def test_a_killed_holders_lock_lapses_and_a_live_holder_keeps_its_own(redis_cache, settings):
     """The lock is a lease: one left by an instance killed mid-computation lapses within it (the waiter
     computes after about a lease, not after PANDAMON_SUMMARY_WAIT_SECONDS); a live holder renews it."""
-    monkeypatch.setattr(summarycache, "LEASE_SECONDS", 1)
+    settings.PANDAMON_SUMMARY_LEASE_SECONDS = 1
     key = f"lease-{uuid.uuid4().hex}"
     cache.add(key + ":lock", "token-of-a-killed-instance", timeout=1)
     started = time.monotonic()
