@@ -12,6 +12,7 @@ from api import schemas as s
 from api.openapi_routes import Route
 from pandamon.params import (
     COLUMN_SYNONYMS,
+    ERROR_CATEGORIES,
     JOB_FIELDS,
     JOBTYPES,
     MAX_LIMIT,
@@ -83,6 +84,7 @@ def control_params() -> dict[str, dict]:
     jobtypes = "|".join([*(_ci(j) for j in JOBTYPES), f"{_ci('anal')}.*", f"{_ci('prod')}.*"])
     sorts = "|".join(_ci(k) for k in SORT_KEYS)
     summaries = "|".join(_ci(k) for k in SUMMARY_SORTS)
+    cats = "|".join(_ci(c) for c in ERROR_CATEGORIES)
     params = {
         "jobtype": {"type": "string", "pattern": rf"^\s*({jobtypes})\s*$",
                     "description": ", ".join(JOBTYPES) + " (BigPanDA's anal*, prod* too)"},
@@ -94,6 +96,10 @@ def control_params() -> dict[str, dict]:
         "harvesterinstance": {"type": "string", "minLength": 1,
                               "description": "jobs of Harvester instance X (schedulerid harvester-X), all, "
                                              "Not specified"},
+        "errorcategory": {"type": "string",
+                          "pattern": rf"^\s*({cats})\s*(\|\s*({cats})\s*)*$",
+                          "description": "jobs with an error of this category: " + ", ".join(ERROR_CATEGORIES)
+                                         + ", a|b for several (/errors/ counts them: `errsByCategory`)"},
         "region": {**column_schema("cloud"), "description": "jobs at the queues of this cloud (region), a|b, !a"},
         "sortby": {"type": "string",
                    "pattern": rf"^\s*(({sorts})(-({_ci('ascending')}|{_ci('descending')}))?|{summaries})\s*$",

@@ -133,7 +133,7 @@ DASH_REGION = page({
         "n_pilots_total": INTEGER, "n_pilots_nojob": INTEGER, "n_running_cores": INTEGER,
         "failed_percentage": NUMBER, "n_jobs": INTEGER, "job_summary": SPLIT_SUMMARY, "problems": array(STRING)})},
     "statelist": array(STRING),
-})
+}, {"dropped": obj({"count": INTEGER, "url": STRING})})
 DASH_WORLD = page({
     "nuclei": BY_NAME,
     "satellites": {"type": "object", "additionalProperties": BY_NAME},
@@ -207,6 +207,8 @@ ERRORS = page({
     "errsByMessage": array(obj({"component": STRING, "code": INTEGER, "error": STRING, "message": STRING,
                                 "count": INTEGER, "variants": INTEGER, "example": nullable(STRING),
                                 "example_pandaid": nullable(INTEGER)})),
+    "errsByCategory": array(obj({"name": STRING, "description": STRING, "count": INTEGER})),
+    "dropped": obj({"count": INTEGER, "url": STRING}),
 })
 
 WN = page({"site": STRING, "wn": STRING, "states": COUNTS, "errsByCount": array(ref("ErrorCount"))},

@@ -12,7 +12,8 @@ JSON: BigPanDA's keys with BigPanDA's meanings (issue 10's rule):
   (reasons to look, empty when none).
 - /dash/world/ (production jobs): `nuclei` `{nucleus: summary}` and `satellites`
   `{nucleus: {computingsite: summary}}`.
-Both add `statelist` and `window`. `splitby=jobtype,resourcetype` chooses the rows the
+Both add `statelist` and `window`; under `mode=drop` the region page adds `dropped`
+(pandamon's: `{count, url}` of the superseded attempts left out). `splitby=jobtype,resourcetype` chooses the rows the
 page shows (the JSON always has every split); `sortby=alpha|count|failrate|rcores`.
 """
 
@@ -24,6 +25,7 @@ from dashboards import summary as s
 from dashboards.queues import problems, queue_info
 from jobs.query import JobQuery
 from jobs.views import dash
+from jobs.views.joblist import dropped
 from jobs.views.selection import JOB_STATES, check_outputs, display, filter_chips, jobs_link, ordered_states
 from pandamon.errors import BadRequest
 from pandamon.pages import link, page
@@ -31,7 +33,7 @@ from pandamon.params import Params
 
 SORTS = ("alpha", "count", "failrate", "rcores")
 EXTRA = {"splitby": s.parse_splitby, "sortby": lambda name, value: parse_sort(name, value)}
-REGION_KEYS = ("regions", "sites", "queues", "statelist", "window")
+REGION_KEYS = ("regions", "sites", "queues", "statelist", "dropped", "window")
 WORLD_KEYS = ("nuclei", "satellites", "statelist", "window")
 UNKNOWN_PILOTS = -1
 
@@ -79,6 +81,8 @@ def region(request, params: Params):
         "queues": dict(sorted(queue_entries.items())),
         "statelist": list(JOB_STATES),
     }
+    if params.drop:
+        data["dropped"] = dropped(request.path, selection_only(params))
     splitby = params.extra.get("splitby", ())
     sortby = params.extra.get("sortby", "alpha")
     selection = selection_only(params)

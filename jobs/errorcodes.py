@@ -102,6 +102,47 @@ def describe(component: str, code: int | str | None) -> tuple[str, str]:
     return (entry.name, entry.description) if entry else ("", "")
 
 
+# Error categories: who has to act. A site problem is the queue's or its storage's (the site
+# admin, a shifter's ticket); a payload problem is the job's own (its user or the task's
+# owner); a system problem is PanDA's or its services' (brokerage, dispatch, data management).
+CATEGORIES: dict[str, str] = {
+    "site": "site problem: the worker node, batch system or storage of the queue",
+    "payload": "payload problem: the job's own software, inputs or resource requests",
+    "system": "system problem: PanDA, its brokerage, dispatch or data management",
+    "unknown": "an error code the catalogue does not know",
+}
+# Each component's codes fall in one category, except those listed below.
+COMPONENT_CATEGORY = {"pilot": "site", "executor": "payload", "transform": "payload", "supervisor": "system",
+                      "dataservice": "system", "brokerage": "system", "jobdispatcher": "system",
+                      "taskbuffer": "system"}
+CODE_CATEGORY = {
+    ("pilot", 1144): "system",  # PANDAKILL: the server killed it
+    ("pilot", 1150): "payload",  # LOOPINGJOB: the payload stopped writing output
+    ("pilot", 1212): "payload",  # PAYLOADOUTOFMEMORY
+    ("pilot", 1235): "payload",  # MEMORYLIMIT: the job asked for too little
+    ("pilot", 1305): "payload",  # PAYLOADEXECUTIONFAILURE
+    ("executor", 85): "site",  # TRF_INPUT_FILE_ERROR: a replica on the site's storage is bad
+    ("dataservice", 206): "site",  # RSECONFIG: the site's storage endpoint
+    ("jobdispatcher", 100): "site",  # LOSTHEARTBEAT: the worker node went away
+}
+
+
+def category(component: str, code: int | str | None) -> str:
+    """The category of a non-zero code: site, payload, system, or unknown when not catalogued."""
+    try:
+        key = (component, int(code))
+    except (TypeError, ValueError):
+        return "unknown"
+    if key not in _INDEX:
+        return "unknown"
+    return CODE_CATEGORY.get(key, COMPONENT_CATEGORY[component])
+
+
+def codes_of_category(component: str, name: str) -> tuple[int, ...]:
+    """The catalogued codes of one component in one category (not for `unknown`)."""
+    return tuple(e.code for e in CATALOGUE if e.component == component and category(component, e.code) == name)
+
+
 def codes(component: str) -> tuple[ErrorCode, ...]:
     """Every catalogued code of one component."""
     return tuple(e for e in CATALOGUE if e.component == component)

@@ -146,6 +146,14 @@ def test_drop_mode_equals_an_independent_plain_sql_drop(client, generated_at):
     got = {name: as_counts(q["job_summary"]) for name, q in dropped["queues"].items()}
     assert got == expected_summary(sql_rows(start, end, kept), lambda site: site)
     assert sum(q["n_jobs"] for q in dropped["queues"].values()) < sum(q["n_jobs"] for q in all_jobs["queues"].values())
+    # The page says how many it left out, and links to exactly those.
+    left_out = (sum(q["n_jobs"] for q in all_jobs["queues"].values())
+                - sum(q["n_jobs"] for q in dropped["queues"].values()))
+    assert dropped["dropped"]["count"] == left_out and "dropped" not in all_jobs
+    _, hidden = get_json(client, "/dash/region/", query_of(dropped["dropped"]["url"]))
+    assert sum(q["n_jobs"] for q in hidden["queues"].values()) == left_out
+    html = client.get("/dash/region/", {**query, "mode": "drop"}).content.decode()
+    assert f"mode=drop: {left_out:,} attempt" in html
 
 
 def test_world_is_production_by_nucleus(client, window):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.db.models import Q
 
 import jobs.query.lookups  # noqa: F401  (registers the `like` lookup)
+from failures.categories import categories_q
 from jobs.query.drop import drop_q
 from pandamon.params import JOBTYPES, ColumnFilter, Params
 from sites import sources
@@ -69,6 +70,8 @@ def region_q(region: ColumnFilter | None) -> Q:
 
 def params_q(params: Params) -> Q:
     q = jobtype_q(params.jobtype) & drop_q(params.mode) & region_q(params.region)
+    if params.errorcategory:
+        q &= categories_q(params.errorcategory)
     for f in params.filters.values():
         q &= filter_q(f)
     return q

@@ -17,6 +17,10 @@ JSON: BigPanDA's keys with BigPanDA's meanings (issue 10), plus pandamon's own:
 - `errsByMessage` (pandamon's): errors grouped by normalised diagnostic (times, numbers, paths, URLs,
   hosts, ids as placeholders), `[{component, code, error, message, count, variants, example,
   example_pandaid}]` by count (failures.messages);
+- `errsByCategory` (pandamon's): jobs per error category, `[{name: site|payload|system|unknown,
+  description, count}]` (failures.categories; `errorcategory=<name>` selects them in any list);
+- `dropped` (pandamon's, under `mode=drop` only): `{count, url}`, the attempts superseded by a retry
+  that the page leaves out, and the list of exactly those;
 - `window`.
 `fields=` names the keys to compute, as BigPanDA's error view reads it (our `outputs=`; not both).
 Counts are jobs; a job with errors from two components counts under both.
@@ -26,9 +30,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from failures.categories import errors_by_category
 from failures.timeline import errors_by_message, errors_over_time
 from jobs.query import JobQuery
 from jobs.query.errors import error_filter, error_filter_of, errs_by, errs_by_count, job_summary
+from jobs.views.joblist import dropped
 from jobs.views.selection import check_outputs, filter_chips, jobs_link, needs, ordered_states
 from pandamon.errors import BadRequest
 from pandamon.pages import page
@@ -39,7 +45,7 @@ DEFAULTS = {"jobstatus": "failed|holding"}
 BREAKDOWNS = (("errsBySite", "computingsite", "site"), ("errsByUser", "produsername", "user"),
               ("errsByTask", "jeditaskid", "task"))
 JSON_KEYS = ("jobSummary", "errsByCount", *(key for key, _, _ in BREAKDOWNS), "jobstates", "errsByTime",
-             "errsByMessage", "window")
+             "errsByMessage", "errsByCategory", "dropped", "window")
 HTML_MESSAGES = 25
 HTML_ROWS = 25  # per breakdown; the JSON has them all
 HTML_ERRORS = 4  # errors shown per breakdown row
@@ -73,6 +79,10 @@ def errors(request, params: Params):
         data["errsByTime"] = errors_over_time(query, params)
     if needs(request, params, "errsByMessage", html=True):
         data["errsByMessage"] = errors_by_message(query)
+    if needs(request, params, "errsByCategory", html=True):
+        data["errsByCategory"] = errors_by_category(query)
+    if params.drop and needs(request, params, "dropped", html=True):
+        data["dropped"] = dropped(request.path, params)
     if not wants_json(request):
         data.update(html(params, data))
     return data
@@ -111,6 +121,7 @@ def html(params: Params, data: dict) -> dict:
         "_breakdowns": breakdowns,
         "_messages": [{**m, "link": jobs_link(params, **error_filter_of(m["error"]))}
                       for m in data["errsByMessage"][:HTML_MESSAGES]],
+        "_categories": [{**c, "link": jobs_link(params, errorcategory=c["name"])} for c in data["errsByCategory"]],
         "_messages_hidden": max(0, len(data["errsByMessage"]) - HTML_MESSAGES),
         "_filters": filter_chips("/errors/", params, defaults=DEFAULTS),
     }

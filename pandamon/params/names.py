@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from jobs.errorcodes import CATEGORIES
 from jobs.models import Jobsactive4
 
 MAX_LIST_VALUES = 10_000
@@ -21,7 +22,9 @@ IGNORED = frozenset({"json", "timestamp", "_"})
 WINDOW_PARAMS = frozenset({"hours", "days", "date_from", "date_to", "earlierthan", "earlierthandays"})
 CONTROL_PARAMS = frozenset({"jobtype", "sortby", "limit", "display_limit", "fields", "outputs", "extra"})
 # BigPanDA's parameters that select jobs without being a job column; count links keep them.
-SELECTION_PARAMS = frozenset({"mode", "region", "harvesterinstance"})
+SELECTION_PARAMS = frozenset({"mode", "region", "harvesterinstance", "errorcategory"})
+# errorcategory=site|payload: jobs with an error of one of these categories (failures.categories).
+ERROR_CATEGORIES = tuple(CATEGORIES)
 # A lookup by one of these with no explicit window searches every table, unbounded.
 ID_COLUMNS = ("pandaid", "jobname", "jeditaskid", "taskid", "jobsetid")
 

@@ -16,6 +16,7 @@ from pandamon.params.names import (
     CONTROL_PARAMS,
     DEFAULT_DISPLAY_LIMIT,
     DEFAULT_LIMIT,
+    ERROR_CATEGORIES,
     IGNORED,
     JOB_FIELDS,
     MAX_DISPLAY_LIMIT,
@@ -59,6 +60,8 @@ class Params:
     summary_sort: str | None = None
     # BigPanDA's region: the jobs of the queues whose cloud it is (a cloud filter on the queues).
     region: ColumnFilter | None = None
+    # errorcategory=site|payload: jobs with an error of one of these categories.
+    errorcategory: tuple[str, ...] = ()
     # BigPanDA's extra=a,b flags: accepted; views honour the ones they know, others are ignored.
     flags: tuple[str, ...] = ()
     # The query string minus window parameters, to rebuild links with another window.
@@ -115,6 +118,8 @@ def parse_params(
         params.mode = mode
     if "region" in raw:
         params.region = parse_filter("cloud", nonempty("region", raw["region"]))
+    if "errorcategory" in raw:
+        params.errorcategory = parse_categories(raw["errorcategory"])
     if "extra" in raw:
         params.flags = tuple(v.strip().lower() for v in raw["extra"].split(",") if v.strip())
     ranged = time_ranges(raw)
@@ -163,3 +168,12 @@ def _normalise(query: Mapping) -> dict[str, str]:
             else:
                 out[name] = value
     return out
+
+
+def parse_categories(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(v.strip().lower() for v in nonempty("errorcategory", value).split("|")))
+    bad = [n for n in names if n not in ERROR_CATEGORIES]
+    if bad or not names:
+        raise BadRequest(f"errorcategory must be one or more of {', '.join(ERROR_CATEGORIES)} joined by |, "
+                         f"got '{value}'")
+    return names
