@@ -20,7 +20,7 @@ from jobs.models import ERROR_COMPONENTS
 NAMES = tuple(CATEGORIES)
 
 
-def _counted(component: str, column: str, q: Q) -> Q:
+def _counted(component: str, q: Q) -> Q:
     if component == "taskbuffer":
         return q & (Q(superrorcode=0) | Q(superrorcode__isnull=True))
     return q
@@ -40,7 +40,7 @@ def category_q(name: str) -> Q:
             if not wanted:
                 continue
             q = Q(**{f"{column}__in": wanted})
-        parts.append(_counted(component, column, q))
+        parts.append(_counted(component, q))
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 

@@ -173,7 +173,7 @@ def _normalise(query: Mapping) -> dict[str, str]:
 def parse_categories(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip().lower() for v in nonempty("errorcategory", value).split("|")))
     bad = [n for n in names if n not in ERROR_CATEGORIES]
-    if bad or not names:
+    if bad:
         raise BadRequest(f"errorcategory must be one or more of {', '.join(ERROR_CATEGORIES)} joined by |, "
                          f"got '{value}'")
     return names
